@@ -1,0 +1,5 @@
+"""Allow ``python -m csconsole``."""
+
+from csconsole.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Pure rules and models: standard library only, no I/O."""

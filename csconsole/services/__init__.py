@@ -1,0 +1,1 @@
+"""The one API the console and the command line both use."""

@@ -1,0 +1,1 @@
+"""Talking to the world: IMAP, SMTP, shop and chat APIs, and the demo shop."""

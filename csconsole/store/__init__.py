@@ -1,0 +1,1 @@
+"""The local SQLite store: schema, migrations and the queries the services need."""
