@@ -106,6 +106,25 @@ def normalize_for_search(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+_ZWNJ_WORD = re.compile(r"\w+(?:\u200c\w+)+")
+
+
+def normalize_for_index(text: str) -> str:
+    """Search-normalised text plus the joined form of every ZWNJ compound.
+
+    Persian users type ``می‌خواهم`` with ZWNJ, with a space or joined; the index
+    holds the parts and the joined word so every spelling finds it.
+    """
+    joined = " ".join(word.replace("\u200c", "") for word in _ZWNJ_WORD.findall(text))
+    base = normalize_for_search(text)
+    return f"{base} {normalize_for_search(joined)}" if joined else base
+
+
+def normalize_query_words(text: str) -> str:
+    """Normalise what the user typed; a ZWNJ compound is looked up in its joined form."""
+    return normalize_for_search(text.replace("\u200c", ""))
+
+
 def normalize_email(address: str) -> str:
     """Lower-case an address and strip the spaces and angle brackets people paste."""
     return address.strip().strip("<>").strip().lower()

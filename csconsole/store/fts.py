@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlite_utils import Database
 
-from csconsole.domain.text import normalize_for_search
+from csconsole.domain.text import normalize_for_index, normalize_for_search
 
 # A conversation's body text in the index is capped: long threads keep their newest text.
 MAX_INDEXED_BODY = 32_000
@@ -59,8 +59,8 @@ def index_conversations(db: Database, conversation_ids: Iterable[int]) -> None:
             [
                 (
                     conv_id,
-                    normalize_for_search(subject or ""),
-                    normalize_for_search(_bodies(db, conv_id)),
+                    normalize_for_index(subject or ""),
+                    normalize_for_index(_bodies(db, conv_id)),
                     normalize_for_search(f"{name or ''} {contacts or ''}"),
                     normalize_for_search(numbers or ""),
                 )

@@ -108,6 +108,7 @@ def _initial(db: Database) -> None:
         );
         CREATE INDEX conversations_status_due ON conversations(status, sla_due_at);
         CREATE INDEX conversations_updated ON conversations(updated_at);
+        CREATE INDEX conversations_last_message ON conversations(last_message_at);
         CREATE INDEX conversations_customer ON conversations(customer_id);
         CREATE INDEX conversations_subject_key ON conversations(customer_id, subject_key);
 
