@@ -10,6 +10,8 @@ from sqlite_utils import Database
 
 from csconsole.store.db import open_store
 
+pytest_plugins = ["tests.servers.dovecot"]
+
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
