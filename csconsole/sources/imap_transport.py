@@ -1,0 +1,175 @@
+"""The byte pipe under imapclient: our own buffered reads, TLS, COMPRESS=DEFLATE, counters.
+
+imaplib reads through ``sock.makefile()``, whose reader becomes unusable after one
+timeout and cannot be wrapped for compression (and is a read-only property on 3.14).
+This class overrides ``read``/``readline``/``send`` instead, keeping every received byte
+in its own buffer: a read timeout loses nothing, decompressed data is never stranded,
+and text a server pushes after ``OK STARTTLS`` (response injection) is detected.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import select
+import socket
+import ssl
+import zlib
+
+# imaplib refuses commands it does not know.
+imaplib.Commands.setdefault("COMPRESS", ("AUTH", "SELECTED"))
+imaplib.Commands.setdefault("ENABLE", ("AUTH",))
+
+_RECV_SIZE = 65536
+_MAXLINE = 1_000_000  # imaplib's own limit on one response line
+_INFLATE_STEP = 1 << 20  # bound each decompression step: a hostile stream cannot balloon
+
+
+class ImapTransportError(Exception):
+    """The connection misbehaved at the byte level (injection, broken DEFLATE stream)."""
+
+
+class BufferedIMAP4(imaplib.IMAP4):
+    """imaplib.IMAP4 over a socket we read ourselves; optionally TLS from the first byte."""
+
+    def __init__(
+        self, host: str, port: int, *, ssl_context: ssl.SSLContext | None, timeout: float
+    ) -> None:
+        self._ssl_context = ssl_context
+        self._io_timeout = timeout
+        self._rbuf = bytearray()
+        self._inflate: zlib._Decompress | None = None
+        self._deflate: zlib._Compress | None = None
+        self.wire_in = 0  # bytes as they crossed the network (compressed when DEFLATE is on)
+        self.wire_out = 0
+        super().__init__(host, port, timeout=timeout)
+
+    # --- socket ---------------------------------------------------------------------------
+    def _create_socket(self, timeout: float | None = None) -> socket.socket:
+        sock = socket.create_connection((self.host, self.port), timeout or self._io_timeout)
+        # Commands are small and latency-bound: never let Nagle hold a line back an RTT.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if self._ssl_context is not None:
+            sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
+        return sock
+
+    def open(self, host: str = "", port: int = 143, timeout: float | None = None) -> None:
+        self.host = host
+        self.port = port
+        self.sock = self._create_socket(timeout)
+        self.sock.settimeout(self._io_timeout)
+
+    def shutdown(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        finally:
+            self.sock.close()
+
+    # --- reading --------------------------------------------------------------------------
+    def _fill(self) -> bool:
+        """Append at least one byte of plaintext to the buffer; False at end of stream."""
+        while True:
+            if self._inflate is not None and self._inflate.unconsumed_tail:
+                data = self._inflate.decompress(self._inflate.unconsumed_tail, _INFLATE_STEP)
+            else:
+                raw = self.sock.recv(_RECV_SIZE)
+                if not raw:
+                    return False
+                self.wire_in += len(raw)
+                if self._inflate is None:
+                    self._rbuf += raw
+                    return True
+                try:
+                    data = self._inflate.decompress(raw, _INFLATE_STEP)
+                except zlib.error as error:
+                    raise self.abort(f"broken DEFLATE stream: {error}") from error
+            if data:
+                self._rbuf += data
+                return True
+
+    def read(self, size: int) -> bytes:
+        while len(self._rbuf) < size:
+            if not self._fill():
+                raise self.abort("socket error: EOF")
+        data = bytes(self._rbuf[:size])
+        del self._rbuf[:size]
+        return data
+
+    def readline(self) -> bytes:
+        start = 0
+        while True:
+            end = self._rbuf.find(b"\n", start)
+            if end >= 0:
+                line = bytes(self._rbuf[: end + 1])
+                del self._rbuf[: end + 1]
+                return line
+            if len(self._rbuf) > _MAXLINE:
+                raise self.error(f"got more than {_MAXLINE} bytes")
+            start = len(self._rbuf)
+            if not self._fill():
+                line = bytes(self._rbuf)
+                self._rbuf.clear()
+                return line  # imaplib turns an empty line into abort('socket error: EOF')
+
+    def has_buffered_line(self) -> bool:
+        """A whole line is already decoded: waiting on the socket would stall."""
+        return b"\n" in self._rbuf
+
+    def wait_readable(self, timeout: float) -> bool:
+        """True when a line is buffered or the socket has data within ``timeout`` seconds."""
+        if self.has_buffered_line():
+            return True
+        if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+            return True
+        if self._inflate is not None and self._inflate.unconsumed_tail:
+            return True
+        readable, _, _ = select.select([self.sock], [], [], timeout)
+        return bool(readable)
+
+    # --- writing --------------------------------------------------------------------------
+    def send(self, data: bytes) -> None:  # type: ignore[override]
+        if self._deflate is not None:
+            data = self._deflate.compress(data) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
+        self.wire_out += len(data)
+        self.sock.sendall(data)
+
+    # --- upgrades -------------------------------------------------------------------------
+    def starttls(  # type: ignore[override]
+        self, ssl_context: ssl.SSLContext | None = None
+    ) -> tuple[str, list[bytes]]:
+        """STARTTLS that refuses anything the server sent after its OK before the handshake."""
+        if ssl_context is None:
+            raise ImapTransportError("STARTTLS needs a verifying SSL context")
+        if isinstance(self.sock, ssl.SSLSocket):
+            raise self.abort("TLS session already established")
+        typ, data = self._simple_command("STARTTLS")
+        if typ != "OK":
+            raise self.error("the server refused STARTTLS")
+        if self._rbuf:
+            # CVE-2011-0411 style injection: plaintext queued to be read as if it were secure.
+            raise ImapTransportError("the server sent data after OK STARTTLS; refusing it")
+        self.sock = ssl_context.wrap_socket(self.sock, server_hostname=self.host)
+        self.sock.settimeout(self._io_timeout)
+        self._get_capabilities()
+        return typ, data
+
+    def start_compression(self) -> bool:
+        """Send COMPRESS DEFLATE; on OK both directions are raw DEFLATE from the next byte."""
+        typ, _ = self._simple_command("COMPRESS", "DEFLATE")
+        if typ != "OK":
+            return False
+        self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        # Bytes already read past the OK line are the start of the compressed stream.
+        pending = bytes(self._rbuf)
+        self._rbuf.clear()
+        if pending:
+            self._rbuf += self._inflate.decompress(pending, _INFLATE_STEP)
+        return True
+
+    @property
+    def compressed(self) -> bool:
+        """Whether COMPRESS=DEFLATE is active."""
+        return self._inflate is not None
