@@ -78,3 +78,50 @@ class SlaPolicies:
 
     def for_channel(self, channel: str) -> SlaPolicy:
         return self.by_channel.get(channel, self.default)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What the inbox shows about a conversation's deadline, and how loudly."""
+
+    text: str
+    level: str  # overdue | due_soon | ok | waiting | snoozed | none
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+DUE_SOON = timedelta(hours=4)
+
+
+def format_span(span: timedelta) -> str:
+    """A short, rounded-down duration: '45m', '3h', '2d'."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours}h"
+    return f"{hours // 24}d"
+
+
+def badge(
+    status: str,
+    due: datetime | None,
+    now: datetime,
+    *,
+    snooze_until: datetime | None = None,
+) -> Badge:
+    """The SLA badge for a conversation at ``now`` (aware datetimes)."""
+    if status == "pending":
+        return Badge("waiting on customer", "waiting")
+    if status == "snoozed":
+        if snooze_until is None:
+            return Badge("snoozed", "snoozed")
+        return Badge(f"snoozed {format_span(snooze_until - now)}", "snoozed")
+    if status == "closed" or due is None:
+        return Badge("", "none")
+    if due <= now:
+        return Badge(f"overdue {format_span(now - due)}", "overdue")
+    level = "due_soon" if due - now <= DUE_SOON else "ok"
+    return Badge(f"due in {format_span(due - now)}", level)

@@ -1,1 +1,77 @@
-"""The one API the console and the command line both use."""
+"""The one API the console and the command line both use.
+
+``Services`` is built once from the store path and the config. It hands each thread
+its own SQLite connection (sqlite3 refuses to share one), so the console's UI
+thread, its workers and the pollers can all read and write the same store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+
+from csconsole.domain.clock import utc_now
+from csconsole.store.db import open_store
+
+if TYPE_CHECKING:
+    from csconsole.config import Config
+    from csconsole.services.inbox import InboxService
+
+
+class Services:
+    """Everything the UI and the CLI may call, over one store."""
+
+    def __init__(
+        self,
+        store_path: Path,
+        config: Config,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        from csconsole.services.inbox import InboxService
+
+        self.store_path = Path(store_path)
+        self.config = config
+        self.clock = clock
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[Database] = []
+        self.inbox: InboxService = InboxService(self)
+
+    def db(self) -> Database:
+        """This thread's connection to the store, opened on first use."""
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = open_store(self.store_path)
+            self._local.db = db
+            with self._lock:
+                self._opened.append(db)
+        return db
+
+    def close_thread(self) -> None:
+        """Close the calling thread's connection (workers call this when they finish)."""
+        db: Database | None = getattr(self._local, "db", None)
+        if db is not None:
+            self._local.db = None
+            with self._lock:
+                if db in self._opened:
+                    self._opened.remove(db)
+            db.close()
+
+    def close(self) -> None:
+        """Close this thread's connection; other threads close their own."""
+        self.close_thread()
+
+    @property
+    def actor(self) -> str:
+        """Who the event log says made a change."""
+        name = self.config.replies.agent_name or "agent"
+        return f"agent:{name}"
+
+
+__all__ = ["Services"]
