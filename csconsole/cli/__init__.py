@@ -22,6 +22,9 @@ def _register_commands() -> None:
     from csconsole.cli import store_commands
 
     store_commands.register(app)
+    from csconsole.cli import config_commands
+
+    config_commands.register(app)
 
 
 _register_commands()
