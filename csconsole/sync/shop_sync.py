@@ -1,0 +1,219 @@
+"""Polls a shop's changed orders into the store, page by page, with a cursor that never lies.
+
+Shopify pages arrive sorted by ``updatedAt`` inside the window ``[cursor − overlap, T0]``
+(T0 fixed when the poll starts), so each page commits together with a cursor at the
+newest change it holds. WooCommerce pages come in id order, so its cursor (the newest
+``date_modified_gmt`` seen) is written only with the last page; earlier pages are
+idempotent upserts a retry skips cheaply. Any failure leaves the cursor where it was
+and records a clear error on the account. An unchanged shop costs one request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from sqlite_utils import Database
+
+from csconsole.domain.clock import from_iso, to_iso, utc_now
+from csconsole.domain.models import Channel, Direction, NewMessage
+from csconsole.domain.orders import OrderRecord
+from csconsole.domain.sla import SlaPolicies
+from csconsole.sources.http_client import SourceError
+from csconsole.sources.shopify import ShopifyClient
+from csconsole.sources.woocommerce import WooCommerceClient
+from csconsole.store.cursors import get_cursor, set_cursor
+from csconsole.store.inbox import (
+    add_message,
+    create_conversation,
+    find_conversation_by_external_id,
+    set_account_sync_state,
+)
+from csconsole.store.order_matching import match_customers_conversations
+from csconsole.store.orders import link_order, stored_versions, upsert_order
+
+CURSOR = "orders.updated_at"
+OVERLAP = timedelta(minutes=5)  # re-read recent changes: clocks and indexes lag a little
+INITIAL_WINDOW = timedelta(days=60)  # Shopify shows 60 days without read_all_orders
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class ShopSyncResult:
+    """What one poll did."""
+
+    orders_seen: int = 0
+    orders_changed: int = 0
+    pages: int = 0
+    requests: int = 0
+    linked: int = 0
+    cursor: str | None = None
+
+
+def _since(cursor: str | None, t0: str, first_window: timedelta | None) -> str | None:
+    if cursor:
+        return to_iso(from_iso(cursor) - OVERLAP)
+    return to_iso(from_iso(t0) - first_window) if first_window else None
+
+
+def _store_page(
+    db: Database,
+    account_id: int,
+    account_name: str,
+    records: Iterable[OrderRecord],
+    known: dict[str, str],
+    result: ShopSyncResult,
+    sla: SlaPolicies | None,
+) -> None:
+    """Upsert a page of orders (inside the caller's transaction)."""
+    customers: set[int] = set()
+    for record in records:
+        result.orders_seen += 1
+        order_id, changed = upsert_order(db, account_id, record)
+        if not changed:
+            continue
+        result.orders_changed += 1
+        row = db.execute("SELECT customer_id FROM orders WHERE id = ?", [order_id]).fetchone()
+        if row and row[0] is not None:
+            customers.add(int(row[0]))
+        if record.external_id not in known and record.note.strip():
+            _checkout_note_conversation(db, account_id, order_id, record, row[0], sla)
+    actor = f"sync:{account_name}"
+    result.linked += match_customers_conversations(db, customers, actor=actor)
+
+
+def _checkout_note_conversation(
+    db: Database,
+    account_id: int,
+    order_id: int,
+    record: OrderRecord,
+    customer_id: int | None,
+    sla: SlaPolicies | None,
+) -> None:
+    """A note the buyer typed at checkout is a customer message: it opens a conversation."""
+    external = f"order:{record.external_id}"
+    conversation_id = find_conversation_by_external_id(db, account_id, external)
+    if conversation_id is None:
+        conversation_id = create_conversation(
+            db,
+            channel=Channel.SHOP.value,
+            account_id=account_id,
+            customer_id=customer_id,
+            subject=f"Order #{record.number}",
+            external_id=external,
+            language=record.language,
+            created_at=record.placed_at or record.updated_at,
+        )
+    add_message(
+        db,
+        conversation_id,
+        NewMessage(
+            direction=Direction.IN,
+            sent_at=record.placed_at or record.updated_at,
+            body_text=record.note,
+            subject=f"Order #{record.number}",
+            from_name=record.customer_name,
+            from_addr=record.email or record.phone,
+            external_id=f"order-note:{record.external_id}",
+            language=record.language,
+        ),
+        account_id=account_id,
+        sla=sla,
+    )
+    link_order(db, conversation_id, order_id, "auto")
+
+
+def _fail(db: Database, account_id: int, error: SourceError) -> None:
+    with db.atomic():
+        set_account_sync_state(db, account_id, "error", error=str(error))
+
+
+def sync_shopify(
+    db: Database,
+    account_id: int,
+    account_name: str,
+    client: ShopifyClient,
+    *,
+    now: str | None = None,
+    page_size: int = 50,
+    sla: SlaPolicies | None = None,
+    progress: Progress | None = None,
+) -> ShopSyncResult:
+    """One poll of a Shopify shop; raises ``SourceError`` after recording it on the account."""
+    t0 = now or to_iso(utc_now())
+    cursor = get_cursor(db, account_id, CURSOR)
+    result = ShopSyncResult(cursor=cursor)
+    before = client.http.requests_made
+    with db.atomic():
+        set_account_sync_state(db, account_id, "syncing")
+    try:
+        since = _since(cursor, t0, INITIAL_WINDOW)
+        for page in client.orders_updated(since, t0, page_size=page_size):
+            result.pages += 1
+            known = stored_versions(db, account_id, [o.external_id for o in page.orders])
+            with db.atomic():
+                _store_page(db, account_id, account_name, page.orders, known, result, sla)
+                newest = max((o.updated_at for o in page.orders if o.updated_at), default=None)
+                if newest and (result.cursor is None or newest > result.cursor):
+                    result.cursor = min(newest, t0)
+                    set_cursor(db, account_id, CURSOR, result.cursor)
+            if progress:
+                progress(result.orders_seen, f"{account_name}: {result.orders_seen} orders")
+    except SourceError as error:
+        _fail(db, account_id, error)
+        raise
+    finally:
+        result.requests = client.http.requests_made - before
+    with db.atomic():
+        set_account_sync_state(db, account_id, "idle")
+    return result
+
+
+def sync_woocommerce(
+    db: Database,
+    account_id: int,
+    account_name: str,
+    client: WooCommerceClient,
+    *,
+    now: str | None = None,
+    sla: SlaPolicies | None = None,
+    progress: Progress | None = None,
+) -> ShopSyncResult:
+    """One poll of a WooCommerce store; raises ``SourceError`` after recording it."""
+    t0 = now or to_iso(utc_now())
+    cursor = get_cursor(db, account_id, CURSOR)
+    result = ShopSyncResult(cursor=cursor)
+    newest = cursor
+    before = client.http.requests_made
+    with db.atomic():
+        set_account_sync_state(db, account_id, "syncing")
+    try:
+        for page in client.orders_modified(_since(cursor, t0, None)):
+            result.pages += 1
+            records = [client.map(raw) for raw in page.orders]
+            known = stored_versions(db, account_id, [r.external_id for r in records])
+            fresh = []
+            for record in records:
+                if known.get(record.external_id) == record.updated_at:
+                    result.orders_seen += 1  # unchanged: no notes request, no write
+                    continue
+                fresh.append(replace(record, notes=client.notes(record.external_id)))
+                if record.updated_at and (newest is None or record.updated_at > newest):
+                    newest = record.updated_at
+            with db.atomic():
+                _store_page(db, account_id, account_name, fresh, known, result, sla)
+                if page.page >= page.total_pages and newest and newest != cursor:
+                    result.cursor = newest
+                    set_cursor(db, account_id, CURSOR, newest)
+            if progress:
+                progress(result.orders_seen, f"{account_name}: {result.orders_seen} orders")
+    except SourceError as error:
+        _fail(db, account_id, error)
+        raise
+    finally:
+        result.requests = client.http.requests_made - before
+    with db.atomic():
+        set_account_sync_state(db, account_id, "idle")
+    return result
