@@ -111,6 +111,10 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
+    def allow(self, *keys: str) -> None:
+        """Declare optional keys read by ``has``/``data`` so ``finish`` knows and suggests them."""
+        self._used.update(keys)
+
     def _take(self, key: str, default: object) -> object:
         self._used.add(key)
         if key in self.data:

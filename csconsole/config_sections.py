@@ -90,9 +90,10 @@ def _business_hours(t: Table) -> BusinessHours:
         if text.lower() == "closed":
             continue
         days[index] = _opening_hours(t, day, text)
+    t.allow(*WEEKDAYS)
+    t.finish()
     if not days:
         t.fail(WEEKDAYS[0], 'opening hours on at least one day, e.g. mon = "09:00-17:00"')
-    t.finish()
     return BusinessHours(timezone=zone, days=days)
 
 
