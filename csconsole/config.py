@@ -245,7 +245,7 @@ def _server(
         password_command=command,
         password_keyring=keyring,
         allow_plaintext=allow_plaintext,
-        timeout=t.number("timeout", 30.0, low=1, high=600),
+        timeout=t.number("timeout", 30.0, low=0.1, high=600),
         ca_file=t.file_path("ca_file", base),
     )
     t.finish()
@@ -257,7 +257,7 @@ def _account(t: Table, base: Path | None) -> AccountConfig:
     name = source_name(t)
     email = t.string("email").strip()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or any(ch.isspace() for ch in email) or "@" in domain:
+    if not local or not domain or any(ch.isspace() for ch in email) or "@" in domain:
         t.fail("email", 'a mail address such as "support@example.com"', describe(email))
     imap_table = t.table("imap", required=True)
     assert imap_table is not None  # required=True raised otherwise
@@ -277,10 +277,10 @@ def _account(t: Table, base: Path | None) -> AccountConfig:
         imap=imap,
         smtp=smtp,
         display_name=t.string("display_name", "", allow_empty=True),
-        folders=t.string_list("folders", ("INBOX",)) or ("INBOX",),
+        folders=_folders(t),
         sent_folder=t.optional_string("sent_folder"),
         idle=t.boolean("idle", True),
-        poll_interval=t.number("poll_interval", 300.0, low=10, high=86400),
+        poll_interval=t.number("poll_interval", 300.0, low=1, high=86400),
         body_cap=t.integer("body_cap", 65536, low=1024, high=64 * 1024 * 1024),
         signature=t.string("signature", "", allow_empty=True),
         signatures=MappingProxyType(signatures),
@@ -291,6 +291,13 @@ def _account(t: Table, base: Path | None) -> AccountConfig:
     )
     t.finish()
     return account
+
+
+def _folders(t: Table) -> tuple[str, ...]:
+    folders = t.string_list("folders", ("INBOX",))
+    if not folders:
+        t.fail("folders", 'at least one folder, e.g. ["INBOX"]', "an empty array")
+    return folders
 
 
 def _shop(t: Table, base: Path | None) -> ShopConfig:
@@ -318,8 +325,8 @@ def _shop(t: Table, base: Path | None) -> ShopConfig:
         password_command=command,
         password_keyring=keyring,
         api_version=api_version,
-        poll_interval=t.number("poll_interval", 300.0, low=10, high=86400),
-        timeout=t.number("timeout", 30.0, low=1, high=600),
+        poll_interval=t.number("poll_interval", 300.0, low=1, high=86400),
+        timeout=t.number("timeout", 30.0, low=0.1, high=600),
         ca_file=t.file_path("ca_file", base),
     )
     t.finish()
@@ -335,7 +342,7 @@ def _channel(t: Table, base: Path | None) -> ChannelConfig:
     if command is None and keyring is None:
         t.fail("token_command", f"a way to fetch the bot token: {_TOKEN_HINT}")
     poll_timeout = t.integer("poll_timeout", 25, low=0, high=50)
-    timeout = t.number("timeout", 35.0, low=1, high=600)
+    timeout = t.number("timeout", 35.0, low=0.1, high=600)
     if timeout <= poll_timeout:
         t.fail("timeout", f"more seconds than poll_timeout ({poll_timeout})", f"{timeout:g}")
     channel = ChannelConfig(

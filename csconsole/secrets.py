@@ -13,9 +13,11 @@ import os
 import shlex
 import signal
 import subprocess
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from csconsole.config import ChannelConfig, ServerConfig, ShopConfig
+from csconsole.config import ChannelConfig, Config, ServerConfig, ShopConfig
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -74,6 +76,19 @@ def channel_token(channel: ChannelConfig) -> str:
         username=channel.name,
         label=f'channel "{channel.name}"',
     )
+
+
+def secret_sources(config: Config) -> list[tuple[str, Callable[[], str]]]:
+    """Every credential the config needs, as (label, fetch) pairs; nothing runs yet."""
+    found: list[tuple[str, Callable[[], str]]] = []
+    for account in config.accounts:
+        for role, server in (("imap", account.imap), ("smtp", account.smtp)):
+            if server is not None:
+                label = f'account "{account.name}" ({role})'
+                found.append((label, partial(server_secret, server, label)))
+    found += [(f'shop "{shop.name}"', partial(shop_secret, shop)) for shop in config.shops]
+    found += [(f'channel "{c.name}"', partial(channel_token, c)) for c in config.channels]
+    return found
 
 
 def _from_command(command: str, who: str, timeout: float) -> str:

@@ -242,6 +242,12 @@ MISTAKES = [
         "quotes",
         id="bad-command",
     ),
+    pytest.param(
+        ACCOUNT.replace("[accounts.imap]", "folders = []\n[accounts.imap]"),
+        "accounts[0].folders",
+        "at least one folder",
+        id="no-folders",
+    ),
     pytest.param(ACCOUNT + 'ca_file = "nowhere.pem"\n', "accounts[0].imap.ca_file", "existing"),
     pytest.param(
         ACCOUNT.replace("support@example.com", "support"), "accounts[0].email", "mail address"

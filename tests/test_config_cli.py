@@ -69,3 +69,35 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "already exists" in result.stderr
     assert target.read_text(encoding="utf-8") == '[replies]\nagent_name = "Sara"\n'
+
+
+def test_check_secrets_fetches_each_without_showing_it(tmp_path: Path) -> None:
+    config = tmp_path / "secrets.toml"
+    config.write_text(
+        """
+[[accounts]]
+name = "support"
+email = "support@localhost"
+[accounts.imap]
+host = "127.0.0.1"
+security = "plain"
+password_command = "printf 'imap-pass-123\\\\n'"
+[accounts.smtp]
+host = "127.0.0.1"
+security = "plain"
+
+[[shops]]
+name = "woo"
+platform = "woocommerce"
+url = "http://127.0.0.1:8080"
+username = "ck_test"
+password_command = "false"
+""",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["config", "check", "--secrets", str(config)])
+    assert result.exit_code == 1
+    assert 'OK: account "support" (imap): secret fetched' in result.stdout
+    assert 'OK: account "support" (smtp): secret fetched' in result.stdout
+    assert 'FAILED: shop "woo": password command' in result.stderr
+    assert "imap-pass-123" not in result.output

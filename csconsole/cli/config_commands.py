@@ -11,6 +11,7 @@ import typer
 from csconsole import paths
 from csconsole.config import Config, ConfigError, load_config
 from csconsole.config_example import starter_text
+from csconsole.secrets import SecretError, secret_sources
 
 config_app = typer.Typer(
     name="config",
@@ -36,10 +37,18 @@ def check_command(
         Path | None,
         typer.Argument(help="The file to check; default: the file `csconsole config path` shows."),
     ] = None,
+    secrets: Annotated[
+        bool,
+        typer.Option(
+            "--secrets",
+            help="Also run every password/token command (or read the keyring) to see that "
+            "each answers; the secrets themselves are never printed.",
+        ),
+    ] = False,
 ) -> None:
     """Check a config file and summarise it; exit status 1 and the reason when it is wrong.
 
-    Example: csconsole config check ~/.config/csconsole/config.toml
+    Example: csconsole config check --secrets ~/.config/csconsole/config.toml
     """
     target = paths.config_file() if file is None else file
     if not target.exists():
@@ -54,6 +63,22 @@ def check_command(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"OK: {summary(config)}")
+    if secrets and not _check_secrets(config):
+        raise typer.Exit(1)
+
+
+def _check_secrets(config: Config) -> bool:
+    """Fetch each secret once and say whether it came; print why when it did not."""
+    all_good = True
+    for label, fetch in secret_sources(config):
+        try:
+            fetch()
+        except SecretError as exc:
+            typer.echo(f"FAILED: {exc}", err=True)
+            all_good = False
+        else:
+            typer.echo(f"OK: {label}: secret fetched")
+    return all_good
 
 
 @config_app.command("init")
