@@ -40,14 +40,20 @@ from csconsole.sources.shopify_mapping import (
 
 TOKEN_REFRESH_MARGIN = 300.0  # seconds before expiry at which a new token is fetched
 THROTTLE_RETRIES = 5
+FIRST_PAGE = 10  # the first page is small; later pages grow to what the cost limit allows
+MAX_PAGE = 250
+MAX_QUERY_COST = 1000.0  # Shopify refuses a single query that requests more
 
 
 class ShopifyError(SourceError):
     """A GraphQL answer carried errors (``messages`` lists them) or userErrors."""
 
-    def __init__(self, message: str, messages: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, messages: list[str] | None = None, codes: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.messages = messages or [message]
+        self.codes = codes or []
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class OrderPage:
 
 
 def throttle_wait(cost: Mapping[str, Any] | None, needed: float | None = None) -> float:
-    """Seconds until the bucket holds ``needed`` points (default: the last query's cost)."""
+    """Seconds until the bucket holds ``needed`` points (default: the last requested cost)."""
     if not isinstance(cost, Mapping):
         return 0.0
     status = cost.get("throttleStatus")
@@ -70,7 +76,8 @@ def throttle_wait(cost: Mapping[str, Any] | None, needed: float | None = None) -
         available = float(status["currentlyAvailable"])
         restore = float(status["restoreRate"]) or 1.0
         if needed is None:
-            needed = float(cost.get("actualQueryCost") or cost.get("requestedQueryCost") or 0)
+            # Shopify admits a query only when the bucket holds its *requested* cost.
+            needed = float(cost.get("requestedQueryCost") or cost.get("actualQueryCost") or 0)
     except (KeyError, TypeError, ValueError):
         return 0.0
     return max(0.0, (needed - available) / restore)
@@ -104,6 +111,7 @@ class ShopifyClient:
     _token: str | None = field(default=None, init=False)
     _token_expires: float = field(default=0.0, init=False)
     _next_wait: float = field(default=0.0, init=False)
+    last_cost: dict[str, Any] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.shop_url = self.shop_url.rstrip("/")
@@ -180,8 +188,14 @@ class ShopifyClient:
                 continue
             if errors:
                 messages = [str(e.get("message", e)) for e in errors if isinstance(e, Mapping)]
-                raise ShopifyError(f"{self.http.name}: {'; '.join(messages)}", messages)
+                codes = [
+                    str((e.get("extensions") or {}).get("code", ""))
+                    for e in errors
+                    if isinstance(e, Mapping)
+                ]
+                raise ShopifyError(f"{self.http.name}: {'; '.join(messages)}", messages, codes)
             self._next_wait = throttle_wait(cost)
+            self.last_cost = dict(cost) if isinstance(cost, Mapping) else {}
             data = body.get("data")
             if not isinstance(data, dict):
                 raise MalformedResponseError(f"{self.http.name}: the answer has no data")
@@ -193,13 +207,24 @@ class ShopifyClient:
     # -- reads --------------------------------------------------------------
 
     def orders_updated(
-        self, since: str | None, until: str, *, page_size: int = 50
+        self, since: str | None, until: str, *, page_size: int | None = None
     ) -> Iterator[OrderPage]:
-        """Orders updated in ``[since, until]``, oldest change first, page by page."""
+        """Orders updated in ``[since, until]``, oldest change first, page by page.
+
+        Without ``page_size`` the page grows to what the single-query cost limit
+        allows, learnt from ``requestedQueryCost`` of the first answer.
+        """
         cursor: str | None = None
         query = search_window(since, until)
+        first = page_size or FIRST_PAGE
         while True:
-            data = self.graphql(ORDERS_QUERY, {"cursor": cursor, "q": query, "first": page_size})
+            try:
+                data = self.graphql(ORDERS_QUERY, {"cursor": cursor, "q": query, "first": first})
+            except ShopifyError as error:
+                if "MAX_COST_EXCEEDED" in error.codes and first > 1:
+                    first = max(1, first // 2)
+                    continue
+                raise
             connection = data.get("orders")
             if not isinstance(connection, Mapping):
                 raise MalformedResponseError(f"{self.http.name}: the answer has no orders")
@@ -214,6 +239,20 @@ class ShopifyClient:
             yield OrderPage(orders, has_next, cursor)
             if not has_next or not cursor:
                 return
+            if page_size is None:
+                first = self._affordable_page(first)
+
+    def _affordable_page(self, first: int) -> int:
+        """The largest page whose requested cost stays under the single-query limit."""
+        requested = self.last_cost.get("requestedQueryCost")
+        if not isinstance(requested, int | float) or requested <= 0:
+            return first
+        per_order = max(1.0, (float(requested) - 2) / first)
+        limit = MAX_QUERY_COST
+        status = self.last_cost.get("throttleStatus")
+        if isinstance(status, Mapping) and isinstance(status.get("maximumAvailable"), int | float):
+            limit = min(limit, float(status["maximumAvailable"]))
+        return max(1, min(MAX_PAGE, int((limit - 2) / per_order)))
 
     def order(self, external_id: str) -> OrderRecord | None:
         """One order by its GID, fresh from the shop."""

@@ -137,7 +137,7 @@ def sync_shopify(
     client: ShopifyClient,
     *,
     now: str | None = None,
-    page_size: int = 50,
+    page_size: int | None = None,
     sla: SlaPolicies | None = None,
     progress: Progress | None = None,
 ) -> ShopSyncResult:
