@@ -8,6 +8,8 @@ One text serves three readers, so it cannot drift:
   which fails when an editable install presents the package as a namespace.)
 - ``config.example.toml`` at the top of the repository is a symbolic link to it, for
   people reading the source (``csconsole config check config.example.toml`` passes).
+  A checkout without symlink support (some Windows setups) shows the link as a
+  one-line file; the real text is the packaged one.
 - ``starter_text()`` is the same text with every setting turned into a comment
   (``#key = value``), so a fresh config changes nothing until the user removes a
   ``#``; the explanations keep their ``# `` prefix and stay comments.

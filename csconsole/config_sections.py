@@ -59,6 +59,9 @@ def read_sla(t: Table | None) -> SlaPolicies:
             assert table is not None
             by_channel[key] = _policy(table, default)
         channels.finish()
+    for key in t.data:
+        if key in {c.value for c in Channel}:
+            t.fail(key, f"channel targets under [sla.channels.{key}]", "a table here")
     t.finish()
     return SlaPolicies(by_channel=by_channel, default=default)
 
@@ -71,6 +74,12 @@ def _policy(t: Table, base: SlaPolicy) -> SlaPolicy:
         t.boolean("business_hours")
         hours = None
     elif t.has("business_hours"):
+        if not isinstance(t.data["business_hours"], Mapping):
+            t.fail(
+                "business_hours",
+                'a table of opening hours ({ timezone = "...", mon = "09:00-17:00" }) or false',
+                describe(t.data["business_hours"]),
+            )
         table = t.table("business_hours")
         assert table is not None
         hours = _business_hours(table)

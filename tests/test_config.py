@@ -58,7 +58,10 @@ def test_the_example_sets_up_every_kind_of_source() -> None:
     assert config.channels[0].platform == "telegram"
     assert config.sla.for_channel("email").first_response_hours == 24
     assert config.sla.for_channel("telegram").first_response_hours == 1
-    assert config.sla.for_channel("telegram").business_hours is not None
+    schedule = config.sla.for_channel("telegram").business_hours
+    assert schedule is not None and schedule.timezone == "Asia/Tehran"
+    assert 4 not in schedule.days  # Friday is "closed"
+    assert schedule.days[3] == (time(9), time(13))
     assert config.display.timezone == "Asia/Tehran"
     assert config.replies.agent_name == "Sara"
     assert config.keymap["inbox.next"] == "j,down"
@@ -318,6 +321,10 @@ MISTAKES = [
         '[sla.default.business_hours]\ntimezone = "UTC"\nmonday = "09:00-17:00"\n',
         "sla.default.business_hours.monday",
         '"mon"',
+    ),
+    pytest.param("[sla.email]\nfirst_response_hours = 2\n", "sla.email", "[sla.channels.email]"),
+    pytest.param(
+        "[sla.default]\nbusiness_hours = true\n", "sla.default.business_hours", "or false"
     ),
     pytest.param('[display]\nbidi = "rtl"\n', "display.bidi", '"terminal"'),
     pytest.param('[display]\ncalendar = "persian"\n', "display.calendar", '"jalali"'),
