@@ -63,7 +63,8 @@ class Locale:
         parts = (tag or "en").replace("_", "-").lower().split("-")
         language = parts[0] or "en"
         digits = _DEFAULT_DIGITS.get(language, "latn")
-        chosen_calendar = calendar or "gregorian"
+        # Iranian readers expect Solar Hijri dates; ``fa-u-ca-gregory`` asks otherwise.
+        chosen_calendar = calendar or ("jalali" if language == "fa" else "gregorian")
         if "u" in parts:
             extension = parts[parts.index("u") + 1 :]
             for key, value in pairwise(extension):

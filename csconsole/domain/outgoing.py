@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from csconsole.domain.models import OutboxState
@@ -68,3 +69,53 @@ def backoff_delay(attempts: int) -> int:
     if attempts < 1:
         return 0
     return BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+
+
+class ReplyError(Exception):
+    """The reply cannot be written or sent as asked (message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """Everything about a reply except the text the agent types."""
+
+    conversation_id: int | None
+    kind: ReplyKind
+    channel: str
+    account_name: str | None
+    from_addr: str = ""
+    from_name: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    subject: str = ""
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    language: str | None = None
+    quoted: str = ""
+    signature: str = ""
+    body: str = ""  # the saved draft, if there is one
+    draft_id: int | None = None
+    canned_id: str | None = None
+    order_number: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedCanned:
+    """A canned response filled for one conversation; ``body`` is None while values are missing."""
+
+    canned_id: str
+    language: str
+    body: str | None
+    subject: str | None
+    fallback_note: str | None
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueuedReply:
+    """What ``send`` did: a queued row (undoable until ``send_after``) or a stored note."""
+
+    outbox_id: int | None
+    message_id: str | None
+    send_after: datetime | None
+    note_id: int | None = None

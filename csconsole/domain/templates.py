@@ -310,10 +310,11 @@ def _evaluate(expr: Expr, scope: Mapping[str, object], run: _Run) -> tuple[objec
         parent: object = None
     else:
         value, parent = lookup(expr.path, scope)
+    defaulted = False  # a default given in the template may be empty on purpose
     for name, args in expr.filters:
         if name == "default":
             if is_empty(value):
-                value = args[0] if args else ""
+                value, defaulted = (args[0] if args else ""), True
             continue
         if is_empty(value):
             continue
@@ -323,7 +324,7 @@ def _evaluate(expr: Expr, scope: Mapping[str, object], run: _Run) -> tuple[objec
             raise TemplateError(f"{expr.name}: {error}") from error
     if is_empty(value) and expr.path and expr.name in run.fallbacks:
         return run.fallbacks[expr.name], False
-    return value, is_empty(value)
+    return value, is_empty(value) and not defaulted
 
 
 def _to_text(value: object, name: str, run: _Run) -> str:
@@ -341,7 +342,7 @@ def _to_text(value: object, name: str, run: _Run) -> str:
 def _truthy(cond: Cond, scope: Mapping[str, object], run: _Run) -> bool:
     value, missing = _evaluate(cond.expr, scope, run)
     if cond.compare is None:
-        result = not missing and value is not False
+        result = not missing and not is_empty(value) and value is not False
     else:
         operator, literal = cond.compare
         equal = not missing and _to_text(value, cond.expr.name, run) == literal

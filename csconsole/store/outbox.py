@@ -204,3 +204,38 @@ def mark_failed(db: Database, item_id: int, error: str) -> None:
         "UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
         [error, now_iso(), item_id],
     )
+
+
+def queued_details(db: Database, item_id: int) -> dict[str, Any]:
+    """What the composer recorded with the row (author, threading, macro actions)."""
+    row = db.execute(
+        "SELECT data FROM events WHERE kind = 'reply.queued' "
+        "AND json_extract(data, '$.outbox_id') = ? ORDER BY id DESC LIMIT 1",
+        [item_id],
+    ).fetchone()
+    data = json.loads(row[0]) if row else {}
+    return data if isinstance(data, dict) else {}
+
+
+def original_location(db: Database, message_id: str) -> tuple[str, int, int] | None:
+    """(folder, UIDVALIDITY, UID) of the stored message a reply answers, to flag it."""
+    row = db.execute(
+        "SELECT f.name, m.uidvalidity, m.uid FROM messages m JOIN folders f ON f.id = m.folder_id "
+        "WHERE m.message_id = ? AND m.uid IS NOT NULL ORDER BY m.id DESC LIMIT 1",
+        [message_id],
+    ).fetchone()
+    if row is None or row[1] is None:
+        return None
+    return str(row[0]), int(row[1]), int(row[2])
+
+
+def account_name(db: Database, account_id: int | None) -> str | None:
+    if account_id is None:
+        return None
+    row = db.execute("SELECT name FROM accounts WHERE id = ?", [account_id]).fetchone()
+    return str(row[0]) if row else None
+
+
+def mark_sent_warning(db: Database, item_id: int, warning: str) -> None:
+    """Sent, but something is worth seeing (e.g. the server refused one of the recipients)."""
+    db.execute("UPDATE outbox SET last_error = ? WHERE id = ?", [warning, item_id])
