@@ -220,6 +220,7 @@ class ShopifyClient:
         while True:
             try:
                 data = self.graphql(ORDERS_QUERY, {"cursor": cursor, "q": query, "first": first})
+                self.last_cost["_first"] = first
             except ShopifyError as error:
                 if "MAX_COST_EXCEEDED" in error.codes and first > 1:
                     first = max(1, first // 2)
@@ -241,6 +242,15 @@ class ShopifyClient:
                 return
             if page_size is None:
                 first = self._affordable_page(first)
+            self._pace(first)
+
+    def _pace(self, first: int) -> None:
+        """Wait before the next page until the bucket can admit its estimated cost."""
+        requested = self.last_cost.get("requestedQueryCost")
+        previous = self.last_cost.get("_first")
+        if isinstance(requested, int | float) and isinstance(previous, int) and previous:
+            estimate = 2 + (float(requested) - 2) / previous * first
+            self._next_wait = throttle_wait(self.last_cost, estimate)
 
     def _affordable_page(self, first: int) -> int:
         """The largest page whose requested cost stays under the single-query limit."""

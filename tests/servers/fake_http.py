@@ -139,6 +139,11 @@ class FakeServer:
             for _ in range(times):
                 self._scripted.append(Scripted(reply, when or (lambda _r: True)))
 
+    def clear_failures(self) -> None:
+        """Forget scripted replies that were not used (the server is healthy again)."""
+        with self.lock:
+            self._scripted.clear()
+
     def dispatch(self, request: Request) -> Reply:
         with self.lock:
             self.requests.append(request)

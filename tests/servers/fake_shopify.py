@@ -88,6 +88,7 @@ class FakeShopify(FakeServer):
         self.bucket_max, self.restore_rate = bucket, restore_rate
         self.available, self._last_fill = bucket, time.monotonic()
         self.graphql_bodies: list[dict[str, Any]] = []
+        self.throttled = 0
 
     # -- helpers for tests ---------------------------------------------------
 
@@ -167,6 +168,7 @@ class FakeShopify(FakeServer):
                     200, {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}
                 )
             if requested > self.available:
+                self.throttled += 1
                 throttled = {"message": "Throttled", "extensions": {"code": "THROTTLED"}}
                 return Reply(
                     200,
