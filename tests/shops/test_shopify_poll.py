@@ -85,7 +85,8 @@ def test_checkout_note_becomes_a_linked_shop_conversation(
     row = fresh_store.execute(
         "SELECT c.channel, c.subject, m.body_text, o.number FROM conversations c "
         "JOIN messages m ON m.conversation_id = c.id "
-        "JOIN conversation_orders co ON co.conversation_id = c.id JOIN orders o ON o.id = co.order_id"
+        "JOIN conversation_orders co ON co.conversation_id = c.id "
+        "JOIN orders o ON o.id = co.order_id"
     ).fetchone()
     assert row == ("shop", "Order #1001", "الرجاء التوصيل بعد العصر", "1001")
 
