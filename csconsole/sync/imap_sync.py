@@ -1,0 +1,369 @@
+"""Syncing one IMAP account into the store: the engine behind ``csconsole sync`` and the console.
+
+Per folder: SELECT (with QRESYNC when we hold a cursor), apply what changed (VANISHED or
+a UID diff, flag changes via QRESYNC, CHANGEDSINCE or a compact flag scan), fetch new
+mail, then keep backfilling older mail newest first. Every fetched batch commits in
+one transaction together with the folder cursor that covers it, so a process killed
+at any moment resumes without duplicates or gaps. An unchanged folder costs one
+round trip with QRESYNC or CONDSTORE, two without.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from csconsole.config import AccountConfig
+from csconsole.domain.models import Direction, NewMessage
+from csconsole.domain.sla import SlaPolicies
+from csconsole.domain.text import normalize_email
+from csconsole.sources import imap_commands as cmd
+from csconsole.sources import imap_fetch
+from csconsole.sources.imap_connection import CsImapClient
+from csconsole.sources.imap_message import build_message, with_folder
+from csconsole.sources.imap_uidset import compact
+from csconsole.store import mail_state
+from csconsole.store.fts import index_conversations
+from csconsole.store.inbox import add_message
+from csconsole.sync import imap_plan
+from csconsole.sync.imap_reset import rematch_after_reset
+from csconsole.sync.imap_threading import choose_conversation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """A progress report: ``done`` of ``total`` messages fetched in ``folder``."""
+
+    account: str
+    folder: str
+    phase: str  # select | changes | new | backfill | done
+    done: int = 0
+    total: int = 0
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass
+class FolderReport:
+    """What one folder's sync changed in the store."""
+
+    folder: str
+    new: int = 0
+    flag_changes: int = 0
+    removed: int = 0
+    moved: int = 0
+    rematched: int = 0
+    warnings: int = 0
+    uidvalidity_reset: bool = False
+    conversations: set[int] = field(default_factory=set)
+
+
+class ImapAccountSync:
+    """One account's sync over an open, logged-in client (one thread, one connection)."""
+
+    def __init__(
+        self,
+        db: Database,
+        account: AccountConfig,
+        client: CsImapClient,
+        *,
+        account_id: int,
+        sla: SlaPolicies | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.db = db
+        self.account = account
+        self.client = client
+        self.account_id = account_id
+        self.sla = sla
+        self.progress = progress or (lambda _report: None)
+        self.qresync = client.has_capability("QRESYNC")
+        self.condstore = self.qresync or client.has_capability("CONDSTORE")
+        if self.qresync:
+            client.enable("QRESYNC")  # must precede every SELECT
+        self.own_address = normalize_email(account.email)
+
+    # --- folders --------------------------------------------------------------------------
+    def folders(self) -> list[tuple[str, str]]:
+        """(name, role) of every folder to sync: configured ones plus the Sent folder."""
+        result = [
+            (name, "inbox" if name.upper() == "INBOX" else "other") for name in self.account.folders
+        ]
+        sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
+        if sent and sent not in {name for name, _ in result}:
+            result.append((sent, "sent"))
+        elif sent:
+            result = [(name, "sent" if name == sent else role) for name, role in result]
+        return result
+
+    def _known_sent(self) -> str | None:
+        row = self.db.execute(
+            "SELECT name FROM folders WHERE account_id = ? AND role = 'sent' LIMIT 1",
+            [self.account_id],
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def _discover_sent(self) -> str | None:
+        try:
+            found = self.client.find_special_folder(b"\\Sent")
+        except Exception:  # LIST quirks must not stop the inbox from syncing
+            log.warning("could not look for the Sent folder of %s", self.account.name)
+            return None
+        return str(found) if found else None
+
+    def run(self) -> list[FolderReport]:
+        """Sync every folder once."""
+        return [self.sync_folder(name, role) for name, role in self.folders()]
+
+    # --- one folder -----------------------------------------------------------------------
+    def sync_folder(self, name: str, role: str) -> FolderReport:
+        """Bring one folder's messages, flags and removals into the store."""
+        with self.db.atomic():
+            cursor = mail_state.ensure_folder(self.db, self.account_id, name, role)
+        report = FolderReport(folder=name)
+        self._report(name, "select")
+        qresync_args = None
+        if self.qresync and cursor.uidvalidity and cursor.highestmodseq:
+            qresync_args = (cursor.uidvalidity, cursor.highestmodseq)
+        selected = cmd.select(
+            self.client,
+            name,
+            qresync=qresync_args,
+            condstore=self.condstore and not self.qresync,
+        )
+        if cursor.uidvalidity is not None and cursor.uidvalidity != selected.uidvalidity:
+            report.uidvalidity_reset = True
+            rematched, dropped = rematch_after_reset(self.db, self.client, cursor, selected)
+            report.rematched += rematched
+            report.removed += dropped
+            cursor = mail_state.get_folder(self.db, self.account_id, name) or cursor
+        if cursor.uidvalidity is None:
+            server_uids = cmd.search_uids(self.client) if selected.exists else []
+            self._backfill(cursor, selected, server_uids, report, first=True)
+        else:
+            self._incremental(cursor, selected, report, used_qresync=qresync_args is not None)
+        with self.db.atomic():
+            index_conversations(self.db, report.conversations)
+        self._report(name, "done", report.new, report.new)
+        return report
+
+    def _incremental(
+        self,
+        cursor: mail_state.FolderCursor,
+        selected: cmd.SelectResult,
+        report: FolderReport,
+        *,
+        used_qresync: bool,
+    ) -> None:
+        uidvalidity = selected.uidvalidity
+        local = mail_state.local_uids(self.db, cursor.id, uidvalidity)
+        server_uids: list[int] | None = None
+        vanished: list[int] = []
+        flags: dict[int, tuple[tuple[str, ...], int | None]] = {}
+        unchanged_modseq = (
+            self.condstore
+            and selected.highestmodseq is not None
+            and selected.highestmodseq == cursor.highestmodseq
+        )
+        if used_qresync and not selected.nomodseq:
+            vanished = [uid for uid in selected.vanished if uid in local]
+            flags = imap_fetch.flags_of(selected.changed)
+        elif unchanged_modseq:
+            pass  # nothing changed on the server: no flags, no expunges, no new mail
+        elif self.condstore and cursor.highestmodseq and selected.highestmodseq and local:
+            flags = imap_fetch.fetch_flags(
+                self.client, compact(local), changed_since=cursor.highestmodseq
+            )
+            server_uids = cmd.search_uids(self.client) if selected.exists else []
+            vanished = imap_plan.removed(local, server_uids, uidnext=cursor.uidnext)
+        else:
+            # No CONDSTORE: the UID list and every known message's flags, in one round trip.
+            server_uids, flags = imap_fetch.uids_and_flags(
+                self.client, local, exists=selected.exists
+            )
+            vanished = imap_plan.removed(local, server_uids, uidnext=cursor.uidnext)
+        flags = {uid: value for uid, value in flags.items() if uid in local}
+        with self.db.atomic():
+            if vanished:
+                convs = mail_state.detach_uids(self.db, cursor.id, uidvalidity, vanished)
+                mail_state.recount_unread(self.db, convs)
+                report.conversations.update(convs)
+            if flags:
+                count, changed = mail_state.update_flags(self.db, cursor.id, uidvalidity, flags)
+                report.conversations.update(changed)
+                report.flag_changes += count
+            report.removed += len(vanished)
+        self._new_mail(cursor, selected, server_uids, local, report)
+        if not cursor.backfill_done:
+            if server_uids is None:
+                server_uids = cmd.search_uids(self.client) if selected.exists else []
+            self._backfill(cursor, selected, server_uids, report, first=False)
+
+    def _new_mail(
+        self,
+        cursor: mail_state.FolderCursor,
+        selected: cmd.SelectResult,
+        server_uids: list[int] | None,
+        local: set[int],
+        report: FolderReport,
+    ) -> None:
+        uidnext = cursor.uidnext or 1
+        server_next = selected.uidnext
+        if server_next is not None and server_next <= uidnext and server_uids is None:
+            targets: list[int] = []
+        elif server_uids is not None:
+            targets = imap_plan.new_targets(server_uids, uidnext=uidnext, local=local)
+        else:
+            targets = imap_plan.new_targets(
+                cmd.search_uids(self.client, f"UID {uidnext}:*"), uidnext=uidnext, local=local
+            )
+        batches = imap_plan.oldest_first_batches(targets)
+        done = 0
+        self._report(cursor.name, "new", 0, len(targets))
+        for index, (batch, fetched) in enumerate(self._fetch(batches)):
+            last = index == len(batches) - 1
+            with self.db.atomic():
+                self._store(cursor, selected.uidvalidity, fetched, report)
+                if last:  # the whole range up to the server's UIDNEXT is now covered
+                    mail_state.save_cursor(
+                        self.db,
+                        cursor.id,
+                        uidnext=max(max(batch) + 1, server_next or 0),
+                        highestmodseq=selected.highestmodseq,
+                    )
+                else:
+                    mail_state.save_cursor(self.db, cursor.id, uidnext=max(batch) + 1)
+            done += len(batch)
+            self._report(cursor.name, "new", done, len(targets))
+        if not batches:
+            with self.db.atomic():
+                mail_state.save_cursor(
+                    self.db,
+                    cursor.id,
+                    uidnext=max(uidnext, server_next or 0),
+                    highestmodseq=selected.highestmodseq,
+                )
+
+    def _backfill(
+        self,
+        cursor: mail_state.FolderCursor,
+        selected: cmd.SelectResult,
+        server_uids: list[int],
+        report: FolderReport,
+        *,
+        first: bool,
+    ) -> None:
+        uidvalidity = selected.uidvalidity
+        local = mail_state.local_uids(self.db, cursor.id, uidvalidity)
+        if first:
+            # Everything on the server right now is "backfill"; later arrivals are "new".
+            targets = imap_plan.backfill_targets(server_uids, local, oldest_uid=None, uidnext=None)
+            oldest = cursor.oldest_uid
+        else:
+            targets = imap_plan.backfill_targets(
+                server_uids, local, oldest_uid=cursor.oldest_uid, uidnext=cursor.uidnext
+            )
+            oldest = cursor.oldest_uid
+        batches = imap_plan.newest_first_batches(targets)
+        start: dict[str, Any] = {}
+        if first:
+            start = {
+                "uidvalidity": uidvalidity,
+                "uidnext": selected.uidnext or (max(server_uids) + 1 if server_uids else 1),
+                "highestmodseq": selected.highestmodseq,
+            }
+        if not batches:
+            with self.db.atomic():
+                mail_state.save_cursor(self.db, cursor.id, backfill_done=True, **start)
+            return
+        done = 0
+        self._report(cursor.name, "backfill", 0, len(targets))
+        for index, (batch, fetched) in enumerate(self._fetch(batches)):
+            oldest = min([min(batch), *([oldest] if oldest else [])])
+            with self.db.atomic():
+                self._store(cursor, uidvalidity, fetched, report)
+                mail_state.save_cursor(
+                    self.db,
+                    cursor.id,
+                    oldest_uid=oldest,
+                    backfill_done=index == len(batches) - 1,
+                    **start,
+                )
+            start = {}
+            done += len(batch)
+            self._report(cursor.name, "backfill", done, len(targets))
+
+    def _fetch(self, batches: list[list[int]]) -> Any:
+        return imap_fetch.fetch_batches(
+            self.client, batches, body_cap=self.account.body_cap, condstore=self.condstore
+        )
+
+    # --- storing --------------------------------------------------------------------------
+    def _direction(self, role: str, message: NewMessage) -> Direction:
+        if role == "sent" or normalize_email(message.from_addr) == self.own_address:
+            return Direction.OUT
+        return Direction.IN
+
+    def _store(
+        self,
+        cursor: mail_state.FolderCursor,
+        uidvalidity: int,
+        fetched: dict[int, dict[bytes, Any]],
+        report: FolderReport,
+    ) -> None:
+        for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
+            message = build_message(
+                uid,
+                fetched[uid],
+                direction=Direction.IN,
+                body_cap=self.account.body_cap,
+                uidvalidity=uidvalidity,
+            )
+            direction = self._direction(cursor.role, message)
+            if direction is not message.direction:
+                message = replace(message, direction=direction)
+            message = with_folder(message, cursor.id)
+            if message.decode_warning:
+                report.warnings += 1
+            if self._reattach(cursor, message, report):
+                continue
+            conversation_id = choose_conversation(self.db, self.account_id, message)
+            if (
+                add_message(
+                    self.db,
+                    conversation_id,
+                    message,
+                    account_id=self.account_id,
+                    sla=self.sla,
+                    reindex=False,
+                )
+                is not None
+            ):
+                report.new += 1
+                report.conversations.add(conversation_id)
+
+    def _reattach(
+        self, cursor: mail_state.FolderCursor, message: NewMessage, report: FolderReport
+    ) -> bool:
+        """A message we already hold elsewhere (moved, or our own sent reply) is not duplicated."""
+        if not message.message_id or message.uid is None or message.uidvalidity is None:
+            return False
+        for stored in mail_state.find_by_message_id(self.db, self.account_id, message.message_id):
+            if stored.folder_id is None or stored.folder_id != cursor.id:
+                mail_state.place_message(
+                    self.db, stored.id, cursor.id, message.uidvalidity, message.uid, message.flags
+                )
+                report.moved += 1
+                report.conversations.add(stored.conversation_id)
+                return True
+        return False
+
+    def _report(self, folder: str, phase: str, done: int = 0, total: int = 0) -> None:
+        self.progress(SyncProgress(self.account.name, folder, phase, done, total))

@@ -1,0 +1,66 @@
+"""Which conversation a fetched mail joins: reference chain, order number, then subject.
+
+Within one customer: a reply whose References/In-Reply-To name a stored message joins
+that message's conversation; otherwise a mail naming the same order number, or with
+the same normalised subject, joins the customer's most recent such conversation.
+The shop's own replies (Sent folder) match the same way, keyed on their recipient.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+from csconsole.domain.models import Contact, Direction, NewMessage
+from csconsole.domain.threading import find_order_numbers, normalize_subject, thread_candidates
+from csconsole.store import mail_state
+from csconsole.store.inbox import create_conversation, upsert_customer
+
+_ANGLE = re.compile(r"<([^<>]+)>\s*$")
+
+
+def _address_of(formatted: str) -> tuple[str, str]:
+    match = _ANGLE.search(formatted)
+    if match:
+        return formatted[: match.start()].strip(), match.group(1).strip()
+    return "", formatted.strip()
+
+
+def counterpart(message: NewMessage) -> tuple[str, str]:
+    """(name, address) of the customer: the sender of inbound mail, the recipient of ours."""
+    if message.direction is Direction.OUT:
+        return _address_of(message.to_addrs[0]) if message.to_addrs else ("", "")
+    return message.from_name, message.from_addr
+
+
+def choose_conversation(db: Database, account_id: int, message: NewMessage) -> int:
+    """The conversation id for ``message``, creating the customer and conversation if new."""
+    candidates = thread_candidates(message.message_id, message.in_reply_to, list(message.refs))
+    found = mail_state.conversation_of_message_ids(db, account_id, candidates)
+    if found is not None:
+        return found
+    name, address = counterpart(message)
+    contacts = [Contact("email", address)] if address else []
+    customer_id = upsert_customer(
+        db, contacts, display_name=name or address, language=message.language
+    )
+    subject_key = normalize_subject(message.subject)
+    orders = set(find_order_numbers(message.subject))
+    for conversation_id, subject, key in mail_state.customer_conversations(
+        db, account_id, customer_id
+    ):
+        if orders and orders & set(find_order_numbers(subject)):
+            return conversation_id
+        if subject_key and key == subject_key and not orders - set(find_order_numbers(subject)):
+            return conversation_id
+    return create_conversation(
+        db,
+        channel="email",
+        account_id=account_id,
+        customer_id=customer_id,
+        subject=message.subject,
+        subject_key=subject_key,
+        language=message.language,
+        created_at=message.sent_at,
+    )
