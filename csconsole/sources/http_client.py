@@ -155,13 +155,27 @@ class HttpClient:
             self._client.close()
             self._client = None
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send with retries; return a 2xx/3xx response or raise a ``SourceError``."""
+    def request(
+        self, method: str, url: str, *, idempotent: bool | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send with retries; return a 2xx/3xx response or raise a ``SourceError``.
+
+        A request that is not idempotent (POST unless told otherwise) is retried only
+        on 429, which means it was not processed: after a 5xx or a timeout it may have
+        been, and a second refund or message is worse than a clear error.
+        """
+        if idempotent is None:
+            idempotent = method.upper() != "POST"
+        attempts = self.policy.attempts
         last_error = ""
-        for attempt in range(1, self.policy.attempts + 1):
+        for attempt in range(1, attempts + 1):
             self.requests_made += 1
+            unsent = False  # a connection never made carried nothing: always safe to retry
             try:
                 response = self.client().request(method, url, **kwargs)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                unsent = True
+                last_error = f"{self.name}: cannot connect: {sanitize(str(error))}"
             except httpx.TimeoutException as error:
                 last_error = f"{self.name}: timed out ({type(error).__name__})"
             except httpx.TransportError as error:
@@ -172,12 +186,18 @@ class HttpClient:
                 if response.status_code not in RETRY_STATUSES:
                     raise self._client_error(response)
                 wait = self._wait_for(response, attempt)
-                if attempt == self.policy.attempts:
-                    raise self._final_error(response, wait)
+                retryable = idempotent or response.status_code == 429
+                if attempt == attempts or not retryable:
+                    raise self._final_error(response, wait, attempt)
                 self.sleep(wait)
                 continue
-            if attempt == self.policy.attempts:
+            if attempt == attempts:
                 raise NetworkError(last_error)
+            if not (idempotent or unsent):
+                raise NetworkError(
+                    f"{last_error}; not retried because it may have been carried out: "
+                    "check before trying again"
+                )
             self.sleep(self.policy.backoff(attempt, self.rng))
         raise NetworkError(last_error or f"{self.name}: no attempts made")
 
@@ -210,17 +230,17 @@ class HttpClient:
             )
         return ClientError(f"{self.name}: HTTP {status}: {detail}", status, detail)
 
-    def _final_error(self, response: httpx.Response, wait: float) -> SourceError:
+    def _final_error(self, response: httpx.Response, wait: float, tries: int) -> SourceError:
         status = response.status_code
         if status == 429:
             return RateLimitedError(
-                f"{self.name}: still rate limited after {self.policy.attempts} tries; "
+                f"{self.name}: still rate limited after {tries} tries; "
                 f"the service asks to wait {wait:.0f}s",
                 wait,
             )
         return ServerError(
-            f"{self.name}: server error HTTP {status} after {self.policy.attempts} tries: "
-            f"{error_detail(response)}",
+            f"{self.name}: server error HTTP {status} after {tries} "
+            f"{'try' if tries == 1 else 'tries'}: {error_detail(response)}",
             status,
         )
 

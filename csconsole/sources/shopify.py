@@ -147,6 +147,7 @@ class ShopifyClient:
                 "client_secret": self.secret,
             },
             headers={"Accept": "application/json"},
+            idempotent=True,
         )
         body = parse_json(response, self.http.name)
         if not isinstance(body, Mapping) or not isinstance(body.get("access_token"), str):
@@ -171,6 +172,7 @@ class ShopifyClient:
                     "POST",
                     self.graphql_url,
                     json={"query": query, "variables": dict(variables or {})},
+                    idempotent=not query.lstrip().startswith("mutation"),
                     headers={"X-Shopify-Access-Token": self.access_token()},
                 )
             except AuthError:

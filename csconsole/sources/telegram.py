@@ -78,7 +78,10 @@ class TelegramClient:
         """Call a Bot API method; returns ``result`` or raises with Telegram's description."""
         try:
             response = self.http.request(
-                "POST", f"{self.api_url}/bot{self.token}/{method}", json=dict(params or {})
+                "POST",
+                f"{self.api_url}/bot{self.token}/{method}",
+                json=dict(params or {}),
+                idempotent=method != "sendMessage",
             )
         except ClientError as error:
             if error.status == 409:

@@ -1,5 +1,8 @@
 """Polls a shop's changed orders into the store, page by page, with a cursor that never lies.
 
+WooCommerce order notes cost one request per order, so they are fetched for orders
+that changed within ``NOTES_WINDOW``; older ones get theirs when opened.
+
 Shopify pages arrive sorted by ``updatedAt`` inside the window ``[cursor − overlap, T0]``
 (T0 fixed when the poll starts), so each page commits together with a cursor at the
 newest change it holds. WooCommerce pages come in id order, so its cursor (the newest
@@ -36,6 +39,7 @@ from csconsole.store.orders import link_order, stored_versions, upsert_order
 CURSOR = "orders.updated_at"
 OVERLAP = timedelta(minutes=5)  # re-read recent changes: clocks and indexes lag a little
 INITIAL_WINDOW = timedelta(days=60)  # Shopify shows 60 days without read_all_orders
+NOTES_WINDOW = timedelta(days=30)  # older orders get their notes when opened (refresh)
 
 Progress = Callable[[int, str], None]
 
@@ -189,6 +193,7 @@ def sync_woocommerce(
     before = client.http.requests_made
     with db.atomic():
         set_account_sync_state(db, account_id, "syncing")
+    notes_since = to_iso(from_iso(t0) - NOTES_WINDOW)
     try:
         for page in client.orders_modified(_since(cursor, t0, None)):
             result.pages += 1
@@ -199,7 +204,9 @@ def sync_woocommerce(
                 if known.get(record.external_id) == record.updated_at:
                     result.orders_seen += 1  # unchanged: no notes request, no write
                     continue
-                fresh.append(replace(record, notes=client.notes(record.external_id)))
+                if record.updated_at >= notes_since:  # one request per changed order
+                    record = replace(record, notes=client.notes(record.external_id))
+                fresh.append(record)
                 if record.updated_at and (newest is None or record.updated_at > newest):
                     newest = record.updated_at
             with db.atomic():
