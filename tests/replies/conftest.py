@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from imapclient.exceptions import LoginError
 from sqlite_utils import Database
 
 from csconsole.config import AccountConfig, Config, RepliesConfig, ServerConfig
@@ -136,6 +138,18 @@ def seed_conversation(
     return conversation_id
 
 
+def _append_when_ready(dovecot: DovecotServer, user: tuple[str, str]) -> int:
+    """Dovecot may take a moment to notice a user added to its passwd-file."""
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            return dovecot.append(user, ORIGINAL)
+        except LoginError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def make_shop(
     store_path: Path,
     smtp: SmtpServer,
@@ -167,7 +181,7 @@ def make_shop(
     )
     uid = uidvalidity = None
     if dovecot and user:
-        uid = dovecot.append(user, ORIGINAL)
+        uid = _append_when_ready(dovecot, user)
         with dovecot.client(*user) as client:
             uidvalidity = int(client.select_folder("INBOX")[b"UIDVALIDITY"])
     db = open_store(store_path)
