@@ -25,6 +25,9 @@ def _register_commands() -> None:
     from csconsole.cli import config_commands
 
     config_commands.register(app)
+    from csconsole.cli import sync_commands
+
+    sync_commands.register(app)
 
 
 _register_commands()

@@ -40,6 +40,13 @@ _BASE_CAPS = (
 )
 
 
+POOL_SIZE = 400
+
+
+def _pool_user(index: int) -> tuple[str, str]:
+    return f"user{index}", f"pw-user{index}"
+
+
 @dataclass(frozen=True)
 class Variant:
     """Which extensions a test server offers."""
@@ -89,15 +96,12 @@ class DovecotServer:
 
     # --- users -------------------------------------------------------------------------
     def new_user(self, prefix: str = "u") -> tuple[str, str]:
-        """A fresh user with an empty mailbox; Dovecot re-reads the passwd-file on change."""
-        name = f"{prefix}{next(self._counter)}x{os.getpid()}"
-        password = f"pw-{name}"
-        with (self.root / "passwd").open("a") as passwd:
-            passwd.write(f"{name}:{{PLAIN}}{password}::::::\n")
-        # The mtime check has one-second resolution on some filesystems: make it move.
-        stamp = time.time() + next(self._counter)
-        os.utime(self.root / "passwd", (stamp, stamp))
-        return name, password
+        """A fresh user with an empty mailbox (from the pool written before startup:
+        Dovecot's passwd-file reload on change proved unreliable within one second)."""
+        index = next(self._counter)
+        if index > POOL_SIZE:
+            raise RuntimeError(f"more than {POOL_SIZE} users asked of one Dovecot instance")
+        return _pool_user(index)
 
     def client(self, user: str, password: str) -> IMAPClient:
         """A plain imapclient session for arranging test data (not the code under test)."""
@@ -321,7 +325,12 @@ def start_dovecot(variant: Variant) -> DovecotServer:
     root.chmod(0o755)
     for sub in ("run", "state", "home"):
         (root / sub).mkdir()
-    (root / "passwd").write_text("")
+    (root / "passwd").write_text(
+        "".join(
+            f"{name}:{{PLAIN}}{password}::::::\n"
+            for name, password in map(_pool_user, range(1, POOL_SIZE + 1))
+        )
+    )
     root.joinpath("passwd").chmod(0o644)
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")

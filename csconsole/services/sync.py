@@ -1,0 +1,256 @@
+"""Running every configured source: once (``csconsole sync --once``) or continuously.
+
+Sources are run by kind through ``RUNNERS``: each runner does one pass over one named
+source in its own store connection and reports progress through a callback. Mail
+accounts are built in; shop and chat pollers register their own kinds here.
+``watch`` keeps mail accounts on IDLE (or polling) and polls the others at their
+interval, one thread per source, reconnecting with backoff after failures.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from sqlite_utils import Database
+
+from csconsole.config import AccountConfig, Config
+from csconsole.secrets import SecretError, server_secret
+from csconsole.sources.imap_commands import ImapCommandError
+from csconsole.sources.imap_connection import (
+    CsImapClient,
+    ImapConnectError,
+    ImapSecurityError,
+    open_imap,
+)
+from csconsole.sources.imap_idle import IdleLinkLost, idle_wait
+from csconsole.store.db import open_store
+from csconsole.store.inbox import ensure_account, set_account_sync_state
+from csconsole.sync.imap_sync import ImapAccountSync, SyncProgress
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncEvent:
+    """Progress of one source, for a progress bar or a status line."""
+
+    source: str
+    phase: str  # connect | select | changes | new | backfill | done | error | idle
+    folder: str = ""
+    done: int = 0
+    total: int = 0
+    message: str = ""
+
+
+SyncCallback = Callable[[SyncEvent], None]
+
+
+@dataclass
+class SourceResult:
+    """What one pass over one source did."""
+
+    source: str
+    kind: str
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    warnings: int = 0
+    error: str | None = None
+
+
+class SourceRunner(Protocol):
+    """One pass over the source called ``name`` of ``config``, writing into ``db``."""
+
+    def __call__(
+        self, db: Database, config: Config, name: str, progress: SyncCallback
+    ) -> SourceResult: ...
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A configured source: its kind (a ``RUNNERS`` key), name and polling interval."""
+
+    kind: str
+    name: str
+    poll_interval: float
+
+
+NETWORK_ERRORS = (OSError, ImapConnectError, ImapCommandError, IdleLinkLost, CsImapClient.Error)
+
+
+def _account(config: Config, name: str) -> AccountConfig:
+    for account in config.accounts:
+        if account.name == name:
+            return account
+    raise KeyError(f"no mail account named {name!r} in the config")
+
+
+def connect_account(account: AccountConfig) -> CsImapClient:
+    """A logged-in session for a configured account (password fetched now)."""
+    password = server_secret(account.imap, f'account "{account.name}" (imap)')
+    return open_imap(account.imap, password)
+
+
+def sync_imap_account(
+    db: Database,
+    config: Config,
+    name: str,
+    progress: SyncCallback,
+    *,
+    client: CsImapClient | None = None,
+) -> SourceResult:
+    """One pass over every folder of a mail account; errors end up on the account row."""
+    account = _account(config, name)
+    result = SourceResult(source=name, kind="imap")
+    with db.atomic():
+        account_id = ensure_account(db, name, "imap", address=account.email)
+        set_account_sync_state(db, account_id, "syncing")
+    progress(SyncEvent(name, "connect"))
+    own_client = client is None
+    try:
+        client = client or connect_account(account)
+
+        def relay(report: SyncProgress) -> None:
+            progress(SyncEvent(name, report.phase, report.folder, report.done, report.total))
+
+        engine = ImapAccountSync(
+            db, account, client, account_id=account_id, sla=config.sla, progress=relay
+        )
+        for report in engine.run():
+            result.new += report.new
+            result.changed += report.flag_changes + report.moved + report.rematched
+            result.removed += report.removed
+            result.warnings += report.warnings
+        with db.atomic():
+            set_account_sync_state(db, account_id, "idle")
+    except (SecretError, ImapSecurityError, *NETWORK_ERRORS) as error:
+        result.error = str(error) or type(error).__name__
+        with db.atomic():
+            state = "error" if isinstance(error, (SecretError, ImapSecurityError)) else "offline"
+            set_account_sync_state(db, account_id, state, error=result.error)
+        progress(SyncEvent(name, "error", message=result.error))
+    finally:
+        if own_client and client is not None:
+            client.close_now()
+    return result
+
+
+RUNNERS: dict[str, SourceRunner] = {
+    "imap": sync_imap_account,
+}
+
+
+def configured_sources(config: Config, only: str | None = None) -> list[SourceRef]:
+    """Every source in the config (or just the one named ``only``)."""
+    refs = [SourceRef("imap", a.name, a.poll_interval) for a in config.accounts]
+    refs += [SourceRef(s.platform, s.name, s.poll_interval) for s in config.shops]
+    refs += [SourceRef(c.platform, c.name, 0.0) for c in config.channels]
+    if only is not None:
+        refs = [ref for ref in refs if ref.name == only]
+    return refs
+
+
+def sync_once(
+    store_path: Path,
+    config: Config,
+    *,
+    only: str | None = None,
+    progress: SyncCallback | None = None,
+) -> list[SourceResult]:
+    """One pass over every configured source, one after the other."""
+    report = progress or (lambda _event: None)
+    db = open_store(store_path)
+    try:
+        results = []
+        for ref in configured_sources(config, only):
+            runner = RUNNERS.get(ref.kind)
+            if runner is None:
+                results.append(SourceResult(ref.name, ref.kind, error=f"no runner for {ref.kind}"))
+                continue
+            results.append(runner(db, config, ref.name, report))
+        return results
+    finally:
+        db.close()
+
+
+def watch(
+    store_path: Path,
+    config: Config,
+    stop: threading.Event,
+    *,
+    only: str | None = None,
+    progress: SyncCallback | None = None,
+) -> None:
+    """Keep every source in sync until ``stop`` is set (one thread per source)."""
+    report = progress or (lambda _event: None)
+    threads = []
+    for ref in configured_sources(config, only):
+        target = _watch_imap if ref.kind == "imap" else _watch_polled
+        thread = threading.Thread(
+            target=target,
+            args=(store_path, config, ref, stop, report),
+            daemon=True,
+            name=f"sync-{ref.name}",
+        )
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+
+
+def _watch_polled(
+    store_path: Path, config: Config, ref: SourceRef, stop: threading.Event, report: SyncCallback
+) -> None:
+    runner = RUNNERS.get(ref.kind)
+    if runner is None:
+        return
+    db = open_store(store_path)
+    try:
+        while not stop.is_set():
+            result = runner(db, config, ref.name, report)
+            # Long-polling channels (interval 0) come straight back; failures back off.
+            stop.wait(ref.poll_interval if result.error is None else max(5.0, ref.poll_interval))
+    finally:
+        db.close()
+
+
+def _watch_imap(
+    store_path: Path, config: Config, ref: SourceRef, stop: threading.Event, report: SyncCallback
+) -> None:
+    account = _account(config, ref.name)
+    db = open_store(store_path)
+    backoff = 2.0
+    try:
+        while not stop.is_set():
+            client: CsImapClient | None = None
+            try:
+                client = connect_account(account)
+                while not stop.is_set():
+                    result = sync_imap_account(db, config, ref.name, report, client=client)
+                    if result.error:
+                        raise IdleLinkLost(result.error)
+                    backoff = 2.0
+                    if account.idle and client.has_capability("IDLE"):
+                        watched = account.folders[0] if account.folders else "INBOX"
+                        client.select_folder(watched)  # the sync may have left Sent selected
+                        report(SyncEvent(ref.name, "idle", watched))
+                        idle_wait(client, account.poll_interval, stop=stop)
+                    else:
+                        stop.wait(account.poll_interval)
+            except (SecretError, ImapSecurityError) as error:
+                report(SyncEvent(ref.name, "error", message=str(error)))
+                stop.wait(max(60.0, account.poll_interval))  # needs the user; retry rarely
+            except NETWORK_ERRORS as error:
+                report(SyncEvent(ref.name, "error", message=f"{error}; retrying in {backoff:g} s"))
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 300.0)
+            finally:
+                if client is not None:
+                    client.close_now()
+    finally:
+        db.close()
