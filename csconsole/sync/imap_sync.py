@@ -62,6 +62,7 @@ class FolderReport:
     rematched: int = 0
     warnings: int = 0
     uidvalidity_reset: bool = False
+    error: str | None = None  # the server refused this folder (e.g. it does not exist)
     conversations: set[int] = field(default_factory=set)
 
 
@@ -119,8 +120,15 @@ class ImapAccountSync:
         return str(found) if found else None
 
     def run(self) -> list[FolderReport]:
-        """Sync every folder once."""
-        return [self.sync_folder(name, role) for name, role in self.folders()]
+        """Sync every folder once; a folder the server refuses does not stop the others."""
+        reports = []
+        for name, role in self.folders():
+            try:
+                reports.append(self.sync_folder(name, role))
+            except cmd.ImapCommandError as error:
+                log.warning("%s: folder %s: %s", self.account.name, name, error)
+                reports.append(FolderReport(folder=name, error=str(error)))
+        return reports
 
     # --- one folder -----------------------------------------------------------------------
     def sync_folder(self, name: str, role: str) -> FolderReport:
