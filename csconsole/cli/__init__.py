@@ -28,6 +28,9 @@ def _register_commands() -> None:
     from csconsole.cli import sync_commands
 
     sync_commands.register(app)
+    from csconsole.cli import order_commands
+
+    order_commands.register(app)
 
 
 _register_commands()
