@@ -173,21 +173,22 @@ def _pieces(template: str) -> list[tuple[str, int]]:
     pieces: list[tuple[str, int]] = []
     line = 1
     parts = _TAG.split(template)
+    line_start = True  # the text before the current tag begins at the start of a line
     for index, part in enumerate(parts):
-        if part.startswith("{%") and index % 2:
-            before = pieces[-1][0] if pieces else ""
-            after = parts[index + 1] if index + 1 < len(parts) else ""
-            head, newline, _ = before.rpartition("\n")
-            line_start = (head + newline) if newline else ""
-            standalone = (newline or index == 1) and not before[len(line_start) :].strip()
-            after_line = after.split("\n", 1)
-            if standalone and not after_line[0].strip() and len(after_line) == 2:
-                if pieces:
-                    pieces[-1] = (line_start, pieces[-1][1])
-                parts[index + 1] = after_line[1]
+        if index % 2 and part.startswith("{%"):
+            before = parts[index - 1]
+            head, newline, tail = before.rpartition("\n")
+            alone = not tail.strip() if newline else line_start and not before.strip()
+            after = parts[index + 1].split("\n", 1) if index + 1 < len(parts) else [""]
+            if alone and not after[0].strip() and len(after) == 2:
+                pieces[-1] = (head + newline, pieces[-1][1])
+                parts[index + 1] = after[1]
                 pieces.append((part, line))
                 line += part.count("\n") + 1
+                line_start = True
                 continue
+        if index % 2:
+            line_start = False
         pieces.append((part, line))
         line += part.count("\n")
     return [piece for piece in pieces if piece[0]]
