@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from csconsole.config import AccountConfig, Config
 from csconsole.secrets import SecretError, server_secret
+from csconsole.services.shop_runners import sync_shop_source, sync_telegram_channel
 from csconsole.sources.imap_commands import ImapCommandError
 from csconsole.sources.imap_connection import (
     CsImapClient,
@@ -142,6 +143,9 @@ def sync_imap_account(
 
 RUNNERS: dict[str, SourceRunner] = {
     "imap": sync_imap_account,
+    "shopify": sync_shop_source,
+    "woocommerce": sync_shop_source,
+    "telegram": sync_telegram_channel,
 }
 
 
