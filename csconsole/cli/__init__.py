@@ -31,6 +31,9 @@ def _register_commands() -> None:
     from csconsole.cli import order_commands
 
     order_commands.register(app)
+    from csconsole.cli import reply_commands
+
+    reply_commands.register(app)
 
 
 _register_commands()
