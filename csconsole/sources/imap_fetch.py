@@ -47,19 +47,18 @@ def fetch_batches(
     condstore: bool = False,
 ) -> Iterator[tuple[list[int], dict[int, MessageData]]]:
     """Yield (batch, {uid: FETCH data}) for each batch, in order; UIDs that no longer
-    exist on the server are simply absent from the data."""
+    exist on the server are simply absent from the data.
+
+    Servers may answer pipelined FETCHes interleaved, so every answer goes into one
+    stash keyed by UID and each batch takes its own UIDs out once its commands are done.
+    """
     items = _meta_items(condstore)
+    stash: dict[int, MessageData] = {}
     pending: str | None = None
-    prefetched: dict[int, MessageData] | None = None
     if batches:
         pending = cmd.send(client, "UID", "FETCH", compact(batches[0]), items)
     for index, batch in enumerate(batches):
-        if prefetched is not None:
-            wanted = set(batch)
-            metas = {u: d for u, d in prefetched.items() if u in wanted}
-            prefetched = None
-        else:
-            metas = _complete_meta(client, pending, list(batch), items)
+        metas = _complete_meta(client, pending, list(batch), items, stash)
         requests = _body_requests(metas, body_cap)
         tags = [cmd.send(client, "UID", "FETCH", uid_set, what) for uid_set, what in requests]
         pending = None
@@ -72,33 +71,50 @@ def fetch_batches(
             except cmd.ImapCommandError:
                 failed = True
         try:
-            bodies = cmd.take_fetches(client)
+            _merge(stash, cmd.take_fetches(client))
         except ProtocolError:
             failed = True
-            bodies = {}
         if failed:
+            # Settle the pipelined metadata, then fetch these bodies one message at a time.
             client.transport.untagged_responses.pop("FETCH", None)
             if pending is not None:
-                # Settle the pipelined metadata first so its answers are not mixed in.
-                prefetched = _complete_meta(client, pending, list(batches[index + 1]), items)
+                try:
+                    cmd.complete(client, "FETCH", pending)
+                except cmd.ImapCommandError:
+                    pass
+                client.transport.untagged_responses.pop("FETCH", None)
                 pending = None
-            bodies = _bodies_one_by_one(client, requests)
-        for uid, data in bodies.items():
-            if uid in metas:
+                for uid in batches[index + 1]:
+                    stash.pop(uid, None)  # refetched one by one by _complete_meta
+            _merge(stash, _bodies_one_by_one(client, requests))
+        for uid in batch:
+            data = stash.pop(uid, None)
+            if data is not None and uid in metas:
                 metas[uid].update(data)
         yield list(batch), metas
 
 
+def _merge(stash: dict[int, MessageData], fetched: dict[int, MessageData]) -> None:
+    for uid, data in fetched.items():
+        stash.setdefault(uid, {}).update(data)
+
+
 def _complete_meta(
-    client: CsImapClient, tag: str | None, batch: list[int], items: str
+    client: CsImapClient,
+    tag: str | None,
+    batch: list[int],
+    items: str,
+    stash: dict[int, MessageData],
 ) -> dict[int, MessageData]:
-    wanted = set(batch)
     if tag is not None:
         try:
             cmd.complete(client, "FETCH", tag)
-            return {u: d for u, d in cmd.take_fetches(client).items() if u in wanted}
+            _merge(stash, cmd.take_fetches(client))
+            return {uid: stash.pop(uid) for uid in batch if uid in stash}
         except (cmd.ImapCommandError, ProtocolError):
             client.transport.untagged_responses.pop("FETCH", None)
+            for uid in batch:
+                stash.pop(uid, None)
     # One unparsable message must not cost the whole batch: go message by message.
     result: dict[int, MessageData] = {}
     for uid in batch:
