@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import json
 import re
 import time
@@ -31,9 +32,14 @@ def fixture_orders() -> list[dict[str, Any]]:
     return list(json.loads((FIXTURES / "shopify_orders.json").read_text(encoding="utf-8")))
 
 
+@functools.cache
+def _template() -> dict[str, Any]:
+    return fixture_orders()[0]
+
+
 def make_order(number: int, updated_at: str, *, currency: str = "SAR") -> dict[str, Any]:
     """A generated order shaped like the fixtures (for paging tests and the benchmark)."""
-    order = copy.deepcopy(fixture_orders()[0])
+    order = copy.deepcopy(_template())
     name = NAMES[number % len(NAMES)]
     order.update(
         id=f"gid://shopify/Order/{900000 + number}",
@@ -89,6 +95,7 @@ class FakeShopify(FakeServer):
         self.available, self._last_fill = bucket, time.monotonic()
         self.graphql_bodies: list[dict[str, Any]] = []
         self.throttled = 0
+        self.spent = 0  # points consumed, for the benchmark
 
     # -- helpers for tests ---------------------------------------------------
 
@@ -163,7 +170,10 @@ class FakeShopify(FakeServer):
                     f"Query cost is {requested}, which exceeds the single query max cost "
                     "limit (1000)."
                 )
-                error = {"message": message, "extensions": {"code": "MAX_COST_EXCEEDED"}}
+                error = {
+                    "message": message,
+                    "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": 1000},
+                }
                 return Reply(
                     200, {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}
                 )
@@ -181,6 +191,7 @@ class FakeShopify(FakeServer):
             data, nodes = handler(variables)
             actual = 2 + nodes * self.actual_per_order if name == "OrdersSince" else 10
             self.available -= actual
+            self.spent += actual
             return Reply(200, {"data": data, "extensions": {"cost": self._cost(requested, actual)}})
 
     # -- operations ------------------------------------------------------------

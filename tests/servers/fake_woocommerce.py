@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -39,9 +40,14 @@ def wp_error(status: int, code: str, message: str) -> Reply:
     return Reply(status, {"code": code, "message": message, "data": {"status": status}})
 
 
+@functools.cache
+def _template() -> dict[str, Any]:
+    return fixture_orders()[1]
+
+
 def make_order(number: int, modified_gmt: str) -> dict[str, Any]:
     """A generated order shaped like the fixtures (paging tests, the benchmark)."""
-    order = copy.deepcopy(fixture_orders()[1])
+    order = copy.deepcopy(_template())
     order.update(id=number, number=str(number), date_modified_gmt=modified_gmt, meta_data=[])
     order["billing"] = {**order["billing"], "email": f"buyer{number}@example.sa"}
     return order

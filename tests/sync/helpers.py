@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -67,7 +67,9 @@ def mail(
     if html:
         message.add_alternative(html, subtype="html")
     if attachment is not None:
-        message.add_attachment(attachment, maintype="application", subtype="pdf", filename="invoice.pdf")
+        message.add_attachment(
+            attachment, maintype="application", subtype="pdf", filename="invoice.pdf"
+        )
     return bytes(message)
 
 

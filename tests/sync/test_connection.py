@@ -18,8 +18,12 @@ from tests.sync.helpers import account_for, mail, rows, sync
 
 def _server(port: int, security: str, user: str, **extra: object) -> ServerConfig:
     return ServerConfig(
-        host=str(extra.pop("host", "127.0.0.1")), port=port, security=security,  # type: ignore[arg-type]
-        username=user, timeout=5, **extra,  # type: ignore[arg-type]
+        host=str(extra.pop("host", "127.0.0.1")),
+        port=port,
+        security=security,  # type: ignore[arg-type]
+        username=user,
+        timeout=5,
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -47,8 +51,13 @@ def test_starttls_upgrades_before_login(dovecot_tls: DovecotServer) -> None:
     user = dovecot_tls.new_user()
     assert dovecot_tls.tls is not None
     client = open_imap(
-        _server(dovecot_tls.port, "starttls", user[0], host="localhost",
-                ca_file=str(dovecot_tls.tls.ca_file)),
+        _server(
+            dovecot_tls.port,
+            "starttls",
+            user[0],
+            host="localhost",
+            ca_file=str(dovecot_tls.tls.ca_file),
+        ),
         user[1],
     )
     assert describe(client)["tls"] is True
@@ -109,7 +118,9 @@ def test_compression_cuts_the_bytes_of_a_first_sync(
     downloaded = {}
     for server in (dovecot, dovecot_condstore):  # same mail, with and without DEFLATE
         user = server.new_user()
-        server.append_many(user, [mail(f"Question {i}", "Where is my order? " * 20) for i in range(60)])
+        server.append_many(
+            user, [mail(f"Question {i}", "Where is my order? " * 20) for i in range(60)]
+        )
         with ThrottlingProxy((server.host, server.port)) as proxy:
             db = open_store(f"{tmp_path}/{server.variant.name}.sqlite")
             sync(db, account_for(server, user, port=proxy.port, sent_folder="Sent"), user[1])

@@ -79,7 +79,9 @@ def test_replies_join_their_conversation_and_sent_mail_counts_as_ours(
     )
     dovecot.append(user, mail("Other question", "Do you ship to Oman?", when=day(3)))
     dovecot.append(user, mail("سفارش #1001", "کجاست؟", sender="c2@example.com", when=day(4)))
-    dovecot.append(user, mail("Re: سفارش #1001", "هنوز نرسیده", sender="c2@example.com", when=day(5)))
+    dovecot.append(
+        user, mail("Re: سفارش #1001", "هنوز نرسیده", sender="c2@example.com", when=day(5))
+    )
     sync(fresh_store, account_for(dovecot, user), user[1])
 
     lamp = rows(
@@ -89,7 +91,8 @@ def test_replies_join_their_conversation_and_sent_mail_counts_as_ours(
     )
     assert lamp and lamp[0][1] == 2 and lamp[0][2] == 1
     directions = rows(
-        fresh_store, "SELECT direction FROM messages WHERE conversation_id = ? ORDER BY sent_at",
+        fresh_store,
+        "SELECT direction FROM messages WHERE conversation_id = ? ORDER BY sent_at",
         [lamp[0][0]],
     )
     assert [d[0] for d in directions] == ["in", "out"]
@@ -105,7 +108,9 @@ def test_newest_mail_is_stored_first(dovecot: DovecotServer, fresh_store: Databa
     order = [r[0] for r in rows(fresh_store, "SELECT uid FROM messages ORDER BY id")]
     assert sorted(order) == list(range(1, 121))
     assert order[:50] == list(range(71, 121))  # the first batch holds the newest 50
-    cursor = rows(fresh_store, "SELECT oldest_uid, backfill_done, uidnext FROM folders WHERE name='INBOX'")
+    cursor = rows(
+        fresh_store, "SELECT oldest_uid, backfill_done, uidnext FROM folders WHERE name='INBOX'"
+    )
     assert cursor == [(1, 1, 121)]
     flags = json.loads(str(rows(fresh_store, "SELECT flags FROM messages LIMIT 1")[0][0]))
     assert "\\Recent" not in flags

@@ -36,9 +36,13 @@ def test_twenty_hostile_messages_are_all_stored_and_safe_to_show(
     names = [str(r[0]) for r in rows(fresh_store, "SELECT filename FROM attachments")]
     assert all("/" not in n and not any(bad in n for bad in UNSAFE) for n in names)
     assert any(n.endswith(".exe") for n in names)  # the real extension shows
-    for (body,) in rows(fresh_store, "SELECT length(body_text) + length(body_html_text) FROM messages"):
+    for (body,) in rows(
+        fresh_store, "SELECT length(body_text) + length(body_html_text) FROM messages"
+    ):
         assert int(str(body)) <= 4096
-    html = rows(fresh_store, "SELECT body_text || body_html_text FROM messages WHERE subject = 'nasty html'")
+    html = rows(
+        fresh_store, "SELECT body_text || body_html_text FROM messages WHERE subject = 'nasty html'"
+    )
     assert "visible" in str(html[0][0]) and "alert" not in str(html[0][0])
     # a later sync of the same folder goes through cleanly
     assert sync(fresh_store, account_for(dovecot, user), user[1])[0].error is None

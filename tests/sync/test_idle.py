@@ -52,15 +52,15 @@ def test_watch_syncs_mail_pushed_while_idling(dovecot: DovecotServer, tmp_path: 
     password_file.write_text(user[1])
     from dataclasses import replace
 
-    account = replace(
-        account, imap=replace(account.imap, password_command=f"cat {password_file}")
-    )
+    account = replace(account, imap=replace(account.imap, password_command=f"cat {password_file}"))
     store = tmp_path / "watch.sqlite"
     stop = threading.Event()
     events: list[SyncEvent] = []
     thread = threading.Thread(
-        target=watch, args=(store, Config(accounts=(account,)), stop),
-        kwargs={"progress": events.append}, daemon=True,
+        target=watch,
+        args=(store, Config(accounts=(account,)), stop),
+        kwargs={"progress": events.append},
+        daemon=True,
     )
     thread.start()
     try:

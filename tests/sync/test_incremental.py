@@ -68,7 +68,10 @@ def test_unchanged_folder_costs_at_most_two_round_trips(
 
         client = open_imap(account.imap, user[1])
         engine = ImapAccountSync(
-            fresh_store, account, client, account_id=ensure_account(fresh_store, account.name, "imap")
+            fresh_store,
+            account,
+            client,
+            account_id=ensure_account(fresh_store, account.name, "imap"),
         )
         proxy.stats.reset()
         engine.sync_folder("INBOX", "inbox")

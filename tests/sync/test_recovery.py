@@ -43,7 +43,9 @@ def test_uidvalidity_change_rematches_instead_of_reimporting(
     report = sync(fresh_store, account, user[1])[0]
 
     assert report.uidvalidity_reset and report.rematched == 5 and report.new == 1
-    ids_after = dict(rows(fresh_store, "SELECT subject, id FROM messages WHERE folder_id IS NOT NULL"))
+    ids_after = dict(
+        rows(fresh_store, "SELECT subject, id FROM messages WHERE folder_id IS NOT NULL")
+    )
     assert {k: ids_after[k] for k in ids_before if k != "Q5"} == {
         k: v for k, v in ids_before.items() if k != "Q5"
     }
@@ -53,7 +55,9 @@ def test_uidvalidity_change_rematches_instead_of_reimporting(
     assert (again.new, again.removed, again.uidvalidity_reset) == (0, 0, False)
 
 
-def test_connection_cut_mid_fetch_then_resume(dovecot: DovecotServer, fresh_store: Database) -> None:
+def test_connection_cut_mid_fetch_then_resume(
+    dovecot: DovecotServer, fresh_store: Database
+) -> None:
     user = dovecot.new_user()
     subjects = {f"Message {i}" for i in range(300)}
     # Incompressible bodies, so the cut lands in the middle of the fetch even with DEFLATE.

@@ -1,0 +1,85 @@
+"""``csconsole sync`` from the command line, against a real Dovecot."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from csconsole.cli import app
+from csconsole.store.db import open_store
+from tests.servers.dovecot import DovecotServer
+from tests.sync.helpers import mail
+
+
+def _write_config(server: DovecotServer, user: tuple[str, str], tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text(user[1] + "\n")
+    config = Path(os.environ["CSCONSOLE_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"""
+[[accounts]]
+name = "support"
+email = "support@shop.example"
+sent_folder = "Sent"
+
+[accounts.imap]
+host = "127.0.0.1"
+port = {server.port}
+security = "plain"
+username = "{user[0]}"
+password_command = "cat {secret}"
+timeout = 10
+"""
+    )
+
+
+def test_sync_once_prints_progress_and_a_summary(dovecot: DovecotServer, tmp_path: Path) -> None:
+    user = dovecot.new_user()
+    dovecot.append_many(user, [mail(f"Question {i}") for i in range(3)])
+    _write_config(dovecot, user, tmp_path)
+    result = CliRunner().invoke(app, ["sync", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "support (imap): 3 new" in result.output
+    assert "[" in result.output and "3/3" in result.output  # the progress bar line
+
+    again = CliRunner().invoke(app, ["sync", "--account", "support", "--json"])
+    assert again.exit_code == 0, again.output
+    summary = json.loads(again.output)
+    assert summary == [
+        {
+            "id": "support",
+            "kind": "imap",
+            "new": 0,
+            "changed": 0,
+            "removed": 0,
+            "warnings": 0,
+            "error": None,
+        }
+    ]
+    db = open_store(Path(os.environ["CSCONSOLE_DATA_DIR"]) / "store.sqlite")
+    try:
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 3
+        assert db.execute("SELECT sync_state FROM accounts").fetchone()[0] == "idle"
+    finally:
+        db.close()
+
+
+def test_sync_reports_a_wrong_password_and_exits_non_zero(
+    dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    user = dovecot.new_user()
+    _write_config(dovecot, (user[0], "wrong"), tmp_path)
+    result = CliRunner().invoke(app, ["sync", "--once"])
+    assert result.exit_code == 1
+    assert "login failed" in result.output
+
+
+def test_sync_names_an_unknown_account(tmp_path: Path, dovecot: DovecotServer) -> None:
+    _write_config(dovecot, dovecot.new_user(), tmp_path)
+    result = CliRunner().invoke(app, ["sync", "--account", "nope"])
+    assert result.exit_code == 2
+    assert "nope" in result.output
