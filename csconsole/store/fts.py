@@ -29,12 +29,8 @@ SELECT c.id,
 """
 
 
-def _bodies(db: Database, conversation_id: int) -> str:
-    rows = db.execute(
-        "SELECT subject, body_text, body_html_text, from_name, from_addr FROM messages "
-        "WHERE conversation_id = ? ORDER BY sent_at DESC",
-        [conversation_id],
-    ).fetchall()
+def _join_bodies(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
+    """Newest messages first, capped; shared by one-conversation indexing and rebuilds."""
     parts: list[str] = []
     size = 0
     for subject, body, html_text, from_name, from_addr in rows:
@@ -44,6 +40,15 @@ def _bodies(db: Database, conversation_id: int) -> str:
         if size >= MAX_INDEXED_BODY:
             break
     return " ".join(parts)[:MAX_INDEXED_BODY]
+
+
+def _bodies(db: Database, conversation_id: int) -> str:
+    rows = db.execute(
+        "SELECT subject, body_text, body_html_text, from_name, from_addr FROM messages "
+        "WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC",
+        [conversation_id],
+    ).fetchall()
+    return _join_bodies(rows)
 
 
 def index_conversations(db: Database, conversation_ids: Iterable[int]) -> None:
@@ -69,8 +74,95 @@ def index_conversations(db: Database, conversation_ids: Iterable[int]) -> None:
         )
 
 
+class _WordCache:
+    """``normalize_for_search`` / ``normalize_for_index`` word by word, remembering words.
+
+    A bulk rebuild normalises the same words over and over. Both functions treat a
+    plain space as a boundary nothing crosses (no letter fold, decomposition,
+    composition or ZWNJ compound joins across it), so normalising space-separated
+    words and joining them gives exactly the text the whole-string call gives;
+    ``tests/store/test_fts_rebuild.py`` checks that on random text.
+    """
+
+    LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self._words: dict[str, tuple[str, str | None]] = {}
+
+    def _word(self, word: str) -> tuple[str, str | None]:
+        entry = self._words.get(word)
+        if entry is None:
+            base = normalize_for_search(word)
+            extra = None
+            if "\u200c" in word:
+                full = normalize_for_index(word)
+                if full != base:  # base + " " + the joined forms of its ZWNJ compounds
+                    extra = full[len(base) + 1 :]
+            if len(self._words) > self.LIMIT:
+                self._words.clear()
+            entry = self._words[word] = (base, extra)
+        return entry
+
+    def search(self, text: str) -> str:
+        if text.isascii():
+            return text.lower()  # what the full function gives for ASCII, much faster
+        return " ".join([self._word(word)[0] for word in text.split(" ")])
+
+    def index(self, text: str) -> str:
+        if text.isascii():
+            return text.lower()
+        bases: list[str] = []
+        extras: list[str] = []
+        for word in text.split(" "):
+            base, extra = self._word(word)
+            bases.append(base)
+            if extra is not None:
+                extras.append(extra)
+        joined = " ".join(bases)
+        return f"{joined} {' '.join(extras)}" if extras else joined
+
+
 def rebuild_search_index(db: Database) -> None:
-    """Index every conversation from scratch (used by migrations and bulk loads)."""
+    """Index every conversation from scratch (used by migrations and bulk loads).
+
+    One pass over conversations and one over messages (both newest id first, along
+    their indexes) instead of a query per conversation, so 100,000 conversations
+    take seconds; the rows are the same ``index_conversations`` writes.
+    """
     db.execute("DELETE FROM search_index")
-    ids = [row[0] for row in db.execute("SELECT id FROM conversations")]
-    index_conversations(db, ids)
+    words = _WordCache()
+    heads = db.execute(f"{_ROWS_SQL} ORDER BY c.id DESC")
+    messages = db.execute(
+        "SELECT conversation_id, subject, body_text, body_html_text, from_name, from_addr "
+        "FROM messages ORDER BY conversation_id DESC, sent_at DESC, id DESC"
+    )
+    pending = messages.fetchone()
+    rows: list[tuple[int, str, str, str, str]] = []
+    for conv_id, subject, name, contacts, numbers in heads:
+        while pending is not None and pending[0] > conv_id:
+            pending = messages.fetchone()  # messages of a conversation that no longer exists
+        own: list[tuple[str, str, str, str, str]] = []
+        while pending is not None and pending[0] == conv_id:
+            own.append(pending[1:])
+            pending = messages.fetchone()
+        rows.append(
+            (
+                conv_id,
+                words.index(subject or ""),
+                words.index(_join_bodies(own)),
+                words.search(f"{name or ''} {contacts or ''}"),
+                words.search(numbers or ""),
+            )
+        )
+        if len(rows) >= 2000:
+            _insert_rows(db, rows)
+            rows = []
+    _insert_rows(db, rows)
+
+
+def _insert_rows(db: Database, rows: list[tuple[int, str, str, str, str]]) -> None:
+    if rows:
+        db.conn.executemany(
+            "INSERT INTO search_index(rowid, subject, body, people, orders) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )

@@ -1,0 +1,231 @@
+"""Bulk inserts of demo batches: one ``executemany`` per table per batch.
+
+The store is fresh, so the generator's dense keys become row ids directly and
+nothing has to be read back. Rows match what ``store.inbox``, ``store.orders`` and
+``store.conversation_state`` write for the same facts (see ``sync.demo_rows``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from csconsole.domain.sla import SlaPolicies
+from csconsole.domain.text import normalize_email, normalize_phone
+from csconsole.sources.demo_records import DemoBatch
+from csconsole.sync.demo_rows import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    fold_conversation,
+    message_row,
+)
+
+_ORDER_COLUMNS = (
+    "id, account_id, external_id, number, customer_id, customer_name, email, phone, status, "
+    "financial_status, fulfillment_status, currency, total, subtotal, shipping_total, tax_total, "
+    "refunded_total, payment_method, items, shipping_address, note, placed_at, updated_at, "
+    "cancelled_at, closed_at, raw, fetched_at"
+)
+
+
+def _marks(columns: str) -> str:
+    return ",".join("?" * len(columns.split(",")))
+
+
+def _contact_key(kind: str, display: str) -> str:
+    """``store.inbox.contact_key`` without building a Contact for each row."""
+    if kind == "email":
+        return normalize_email(display)
+    if kind == "phone":
+        return normalize_phone(display)
+    return display.strip()
+
+
+class DemoWriter:
+    """Writes batches in order, numbering messages, shipments and notes as it goes."""
+
+    def __init__(
+        self, db: Database, account_ids: dict[str, int], now_text: str, sla: SlaPolicies
+    ) -> None:
+        self.db = db
+        self.account_ids = account_ids
+        self.now_text = now_text
+        self.sla = sla
+        self.conversations = 0
+        self._message_id = 0
+
+    def write(self, batch: DemoBatch) -> None:
+        self._customers(batch)
+        self._orders(batch)
+        self._conversations(batch)
+        self.conversations += len(batch.conversations)
+
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.db.conn.executemany(sql, rows)
+
+    def _customers(self, batch: DemoBatch) -> None:
+        now = self.now_text
+        self._many(
+            "INSERT INTO customers(id, display_name, language, notes, created_at, updated_at) "
+            "VALUES (?,?,?,?,?,?)",
+            [(c.key, c.display_name, c.language, c.notes, now, now) for c in batch.customers],
+        )
+        self._many(
+            "INSERT OR IGNORE INTO customer_contacts(customer_id, kind, value, display) "
+            "VALUES (?,?,?,?)",
+            [
+                (
+                    c.key,
+                    contact.kind,
+                    _contact_key(contact.kind, contact.display),
+                    contact.display.strip(),
+                )
+                for c in batch.customers
+                for contact in c.contacts
+            ],
+        )
+
+    def _orders(self, batch: DemoBatch) -> None:
+        shop = self.account_ids["demo-shop"]
+        orders: list[tuple[Any, ...]] = []
+        shipments: list[tuple[Any, ...]] = []
+        notes: list[tuple[Any, ...]] = []
+        for order in batch.orders:
+            r = order.record
+            items = [
+                {
+                    "name": i.name,
+                    "quantity": i.quantity,
+                    "sku": i.sku,
+                    "price": i.price,
+                    "external_id": i.external_id,
+                }
+                for i in r.items
+            ]
+            orders.append(
+                (
+                    order.key,
+                    shop,
+                    r.external_id,
+                    r.number,
+                    order.customer_key,
+                    r.customer_name,
+                    r.email or None,
+                    r.phone or None,
+                    r.status,
+                    r.financial_status,
+                    r.fulfillment_status,
+                    r.currency,
+                    r.total,
+                    r.subtotal,
+                    r.shipping_total,
+                    r.tax_total,
+                    r.refunded_total,
+                    r.payment_method,
+                    json.dumps(items, ensure_ascii=False),
+                    json.dumps(r.shipping_address, ensure_ascii=False),
+                    r.note,
+                    r.placed_at,
+                    r.updated_at,
+                    r.cancelled_at,
+                    r.closed_at,
+                    r.raw,
+                    self.now_text,
+                )
+            )
+            for s in r.shipments:
+                shipments.append(
+                    (
+                        order.key,
+                        s.external_id,
+                        s.carrier,
+                        s.tracking_number,
+                        s.tracking_url,
+                        s.status,
+                        s.status_raw,
+                        s.shipped_at,
+                        s.estimated_delivery,
+                        s.delivered_at,
+                        s.updated_at,
+                    )
+                )
+            for n in r.notes:
+                notes.append(
+                    (
+                        order.key,
+                        n.external_id,
+                        n.author,
+                        n.body,
+                        int(n.customer_visible),
+                        n.created_at,
+                    )
+                )
+        self._many(
+            f"INSERT INTO orders({_ORDER_COLUMNS}) VALUES ({_marks(_ORDER_COLUMNS)})", orders
+        )
+        self._many(
+            "INSERT INTO shipments(order_id, external_id, carrier, tracking_number, tracking_url, "
+            "status, status_raw, shipped_at, estimated_delivery, delivered_at, updated_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            shipments,
+        )
+        self._many(
+            "INSERT INTO order_notes(order_id, external_id, author, body, customer_visible, "
+            "created_at) VALUES (?,?,?,?,?,?)",
+            notes,
+        )
+
+    def _conversations(self, batch: DemoBatch) -> None:
+        numbers = {o.key: o.record.number for o in batch.orders}
+        conversations: list[tuple[Any, ...]] = []
+        messages: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        tags: list[tuple[int, str]] = []
+        links: list[tuple[int, int, str, str]] = []
+        for conv in batch.conversations:
+            account_id = self.account_ids[conv.account]
+            folded = fold_conversation(
+                conv, account_id=account_id, now_text=self.now_text, sla=self.sla
+            )
+            conversations.append(folded.row)
+            for message in folded.messages:
+                self._message_id += 1
+                messages.append(
+                    message_row(self._message_id, conv.key, account_id, message, self.now_text)
+                )
+            events.extend(
+                (at, actor, kind, conv.key, None, data) for at, actor, kind, data in folded.events
+            )
+            actor = f"agent:{conv.assignee}" if conv.assignee else "system"
+            for tag in conv.tags:
+                tags.append((conv.key, tag))
+                data = json.dumps({"tag": tag}, ensure_ascii=False)
+                events.append((conv.created_at, actor, "conversation.tag", conv.key, None, data))
+            for order_key in conv.order_keys:
+                links.append((conv.key, order_key, "auto", conv.created_at))
+                data = json.dumps({"linked_by": "auto", "number": numbers.get(order_key)})
+                events.append(
+                    (conv.created_at, "system", "order.linked", conv.key, order_key, data)
+                )
+        self._many(
+            f"INSERT INTO conversations({CONVERSATION_COLUMNS}) "
+            f"VALUES ({_marks(CONVERSATION_COLUMNS)})",
+            conversations,
+        )
+        self._many(
+            f"INSERT INTO messages({MESSAGE_COLUMNS}) VALUES ({_marks(MESSAGE_COLUMNS)})", messages
+        )
+        self._many("INSERT INTO conversation_tags(conversation_id, tag) VALUES (?, ?)", tags)
+        self._many(
+            "INSERT INTO conversation_orders(conversation_id, order_id, linked_by, linked_at) "
+            "VALUES (?,?,?,?)",
+            links,
+        )
+        self._many(
+            "INSERT INTO events(at, actor, kind, conversation_id, order_id, data) "
+            "VALUES (?,?,?,?,?,?)",
+            events,
+        )
