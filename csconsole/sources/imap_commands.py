@@ -33,6 +33,7 @@ class SelectResult:
     vanished: list[int] = field(default_factory=list)
     changed: dict[int, dict[bytes, Any]] = field(default_factory=dict)
     nomodseq: bool = False
+    all_uids: list[int] | None = None  # when the SELECT was pipelined with a UID SEARCH
 
 
 def quote_mailbox(name: str) -> str:
@@ -49,7 +50,13 @@ def send(client: CsImapClient, *args: str) -> str:
 
 def complete(client: CsImapClient, name: str, tag: str) -> None:
     """Wait for the tagged answer of ``tag``; raise on NO/BAD."""
-    typ, data = client.transport._command_complete(name, tag)
+    transport = client.transport
+    try:
+        typ, data = transport._command_complete(name, tag)
+    except transport.abort:
+        raise  # the connection is gone: not a refusal of this command
+    except transport.error as error:  # imaplib raises on BAD
+        raise ImapCommandError(f"{name} failed: {error}") from error
     if typ != "OK":
         detail = b" ".join(d for d in data if isinstance(d, bytes)).decode(errors="replace")
         raise ImapCommandError(f"{name} failed: {detail[:200]}")
@@ -109,8 +116,13 @@ def select(
     qresync: tuple[int, int] | None = None,
     condstore: bool = False,
     readonly: bool = False,
+    search: bool = False,
 ) -> SelectResult:
-    """SELECT (or EXAMINE) a folder, with ``(QRESYNC (uidvalidity modseq))`` when given."""
+    """SELECT (or EXAMINE) a folder, with ``(QRESYNC (uidvalidity modseq))`` when given.
+
+    ``search`` pipelines a ``UID SEARCH ALL`` behind it (a first sync needs the UID list):
+    both answers arrive in one round trip.
+    """
     transport = client.transport
     for stale in (
         "FETCH",
@@ -131,7 +143,20 @@ def select(
     elif condstore:
         args.append("(CONDSTORE)")
     tag = send(client, *args)
-    complete(client, command, tag)
+    search_tag = None
+    if search:
+        previous, transport.state = transport.state, "SELECTED"  # imaplib checks the state
+        search_tag = send_search(client)
+        transport.state = previous
+    try:
+        complete(client, command, tag)
+    except ImapCommandError:
+        if search_tag is not None:
+            try:
+                complete(client, "SEARCH", search_tag)
+            except ImapCommandError:
+                pass
+        raise
     transport.state = "SELECTED"
     uidvalidity = _int_code(client, "UIDVALIDITY")
     if uidvalidity is None:
@@ -153,6 +178,8 @@ def select(
     result.vanished = take_vanished(client)
     result.changed = take_fetches(client)
     take_expunged_seqs(client)
+    if search_tag is not None:
+        result.all_uids = search_result(client, search_tag)
     return result
 
 

@@ -57,6 +57,7 @@ class CsImapClient(IMAPClient):  # type: ignore[misc]  # imapclient ships no typ
     ) -> None:
         self._cs_ssl_context = ssl_context
         self._cs_timeout = timeout
+        self.enabled: set[str] = set()  # extensions switched on with ENABLE
         super().__init__(
             host, port, ssl=ssl_context is not None, ssl_context=ssl_context, timeout=timeout
         )
@@ -130,8 +131,12 @@ def open_imap(server: ServerSettings, password: str, *, compress: bool = True) -
         if security == "starttls":
             _upgrade(client, server, context)
         _login(client, server, password)
-        if compress and client.has_capability("COMPRESS=DEFLATE"):
-            client.transport.start_compression()
+        # QRESYNC must be enabled before any SELECT; pipelined with COMPRESS it costs no
+        # extra round trip.
+        want = ("QRESYNC",) if client.has_capability("QRESYNC") else ()
+        client.enabled, _ = client.transport.start_session(
+            enable=want, compress=compress and client.has_capability("COMPRESS=DEFLATE")
+        )
     except BaseException:
         client.close_now()
         raise

@@ -168,11 +168,24 @@ class BufferedIMAP4(imaplib.IMAP4):
         self._get_capabilities()
         return typ, data
 
-    def start_compression(self) -> bool:
-        """Send COMPRESS DEFLATE; on OK both directions are raw DEFLATE from the next byte."""
-        typ, _ = self._simple_command("COMPRESS", "DEFLATE")
+    def start_session(self, *, enable: tuple[str, ...], compress: bool) -> tuple[set[str], bool]:
+        """ENABLE and COMPRESS DEFLATE pipelined after login: one round trip for both.
+
+        Returns (extensions the server enabled, whether DEFLATE is now on).
+        """
+        enable_tag = self._command("ENABLE", *enable) if enable else None
+        compress_tag = self._command("COMPRESS", "DEFLATE") if compress else None
+        enabled: set[str] = set()
+        if enable_tag is not None:
+            typ, _ = self._command_complete("ENABLE", enable_tag)
+            for item in self.untagged_responses.pop("ENABLED", []):
+                if isinstance(item, bytes):
+                    enabled.update(item.decode("ascii", "replace").upper().split())
+        if compress_tag is None:
+            return enabled, False
+        typ, _ = self._command_complete("COMPRESS", compress_tag)
         if typ != "OK":
-            return False
+            return enabled, False
         self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
         self._deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
         # Bytes already read past the OK line are the start of the compressed stream.
@@ -180,7 +193,7 @@ class BufferedIMAP4(imaplib.IMAP4):
         self._rbuf.clear()
         if pending:
             self._rbuf += self._inflate.decompress(pending, _INFLATE_STEP)
-        return True
+        return enabled, True
 
     @property
     def compressed(self) -> bool:

@@ -87,22 +87,19 @@ class ImapAccountSync:
         self.progress = progress or (lambda _report: None)
         self.qresync = client.has_capability("QRESYNC")
         self.condstore = self.qresync or client.has_capability("CONDSTORE")
-        if self.qresync:
+        if self.qresync and "QRESYNC" not in client.enabled:
             client.enable("QRESYNC")  # must precede every SELECT
+            client.enabled.add("QRESYNC")
         self.own_address = normalize_email(account.email)
 
     # --- folders --------------------------------------------------------------------------
     def folders(self) -> list[tuple[str, str]]:
-        """(name, role) of every folder to sync: configured ones plus the Sent folder."""
-        result = [
-            (name, "inbox" if name.upper() == "INBOX" else "other") for name in self.account.folders
+        """(name, role) of the configured folders (the Sent folder is resolved in ``run``)."""
+        sent = self.account.sent_folder or self._known_sent()
+        return [
+            (name, "sent" if name == sent else "inbox" if name.upper() == "INBOX" else "other")
+            for name in self.account.folders
         ]
-        sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
-        if sent and sent not in {name for name, _ in result}:
-            result.append((sent, "sent"))
-        elif sent:
-            result = [(name, "sent" if name == sent else role) for name, role in result]
-        return result
 
     def _known_sent(self) -> str | None:
         row = self.db.execute(
@@ -120,15 +117,24 @@ class ImapAccountSync:
         return str(found) if found else None
 
     def run(self) -> list[FolderReport]:
-        """Sync every folder once; a folder the server refuses does not stop the others."""
-        reports = []
-        for name, role in self.folders():
-            try:
-                reports.append(self.sync_folder(name, role))
-            except cmd.ImapCommandError as error:
-                log.warning("%s: folder %s: %s", self.account.name, name, error)
-                reports.append(FolderReport(folder=name, error=str(error)))
+        """Sync every folder once; a folder the server refuses does not stop the others.
+
+        The configured folders go first; the Sent folder is looked up (a LIST round trip,
+        only until it is known) after them, so the inbox is never kept waiting.
+        """
+        plan = self.folders()
+        reports = [self._guarded(name, role) for name, role in plan]
+        sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
+        if sent and sent not in {name for name, _ in plan}:
+            reports.append(self._guarded(sent, "sent"))
         return reports
+
+    def _guarded(self, name: str, role: str) -> FolderReport:
+        try:
+            return self.sync_folder(name, role)
+        except cmd.ImapCommandError as error:
+            log.warning("%s: folder %s: %s", self.account.name, name, error)
+            return FolderReport(folder=name, error=str(error))
 
     # --- one folder -----------------------------------------------------------------------
     def sync_folder(self, name: str, role: str) -> FolderReport:
@@ -145,6 +151,7 @@ class ImapAccountSync:
             name,
             qresync=qresync_args,
             condstore=self.condstore and not self.qresync,
+            search=cursor.uidvalidity is None,
         )
         if cursor.uidvalidity is not None and cursor.uidvalidity != selected.uidvalidity:
             report.uidvalidity_reset = True
@@ -153,7 +160,10 @@ class ImapAccountSync:
             report.removed += dropped
             cursor = mail_state.get_folder(self.db, self.account_id, name) or cursor
         if cursor.uidvalidity is None:
-            server_uids = cmd.search_uids(self.client) if selected.exists else []
+            if selected.all_uids is not None and cursor.uidvalidity is None:
+                server_uids = selected.all_uids
+            else:
+                server_uids = cmd.search_uids(self.client) if selected.exists else []
             self._backfill(cursor, selected, server_uids, report, first=True)
         else:
             self._incremental(cursor, selected, report, used_qresync=qresync_args is not None)
