@@ -1,0 +1,176 @@
+"""Benchmark of the IMAP sync against a throwaway Dovecot, measured through a byte-counting proxy.
+
+Prints a table: first sync (wall time, bytes down/up) beside a bare FETCH of
+ENVELOPE+BODYSTRUCTURE+FLAGS+RFC822.SIZE (the lower bound), with and without
+COMPRESS; no-change resync round trips and bytes; and, on a simulated 64 kbit/s link
+with 250 ms each way, the time until the newest 50 conversations are in the store.
+
+    python -m bench.imap_sync --messages 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from csconsole.sources import imap_commands as cmd
+from csconsole.sources.imap_connection import open_imap
+from csconsole.store.db import open_store
+from csconsole.store.inbox import ensure_account
+from csconsole.sync.imap_sync import ImapAccountSync
+from tests.servers.dovecot import VARIANTS, DovecotServer, start_dovecot
+from tests.servers.proxy import ThrottlingProxy
+from tests.sync.helpers import account_for, day, mail
+
+TEXTS = [
+    "Hello, my order has not arrived yet. Could you check the tracking please?",
+    "سلام، سفارش من هنوز نرسیده است. لطفا پیگیری کنید.",
+    "مرحبا، لم يصل طلبي بعد. هل يمكنكم التحقق من رقم التتبع؟",
+    "Guten Tag, die Lieferung war beschädigt. Können Sie Ersatz schicken?",
+    "Bonjour, je voudrais retourner un article, quelle est la procédure ?",
+]
+
+
+def build_mailbox(server: DovecotServer, user: tuple[str, str], count: int) -> None:
+    """``count`` messages: mostly short texts in several languages and charsets, some
+    HTML alternatives, replies threaded by References, and a few multi-MB attachments."""
+    rng = random.Random(7)
+    raws: list[bytes] = []
+    for i in range(count):
+        customer = f"customer{i % (count // 3 + 1)}@example.com"
+        text = (
+            rng.choice(TEXTS) + "\n\n" + " ".join(rng.choice(TEXTS).split()[:8]) * rng.randint(1, 6)
+        )
+        subject = f"Order #{10000 + i % (count // 3 + 1)}"
+        kwargs: dict[str, object] = {"sender": customer, "when": day(i), "message_id": f"<m{i}@x>"}
+        if i >= count // 3:
+            parent = i - count // 3
+            kwargs.update(in_reply_to=f"<m{parent}@x>", references=f"<m{parent}@x>")
+            subject = "Re: " + subject
+        if i % 5 == 0:
+            kwargs["html"] = "<p>" + text.replace("\n", "<br>") + "</p>"
+        if i % 500 == 499:
+            kwargs["attachment"] = rng.randbytes(2_000_000)
+        raws.append(mail(subject, text, **kwargs))  # type: ignore[arg-type]
+    with server.client(*user) as client:
+        for start in range(0, len(raws), 500):
+            for raw in raws[start : start + 500]:
+                client.append("INBOX", raw)
+
+
+def bare_fetch(
+    server: DovecotServer, user: tuple[str, str], compress: bool
+) -> tuple[float, int, int]:
+    """The lower bound: one FETCH of the listing data for every message, nothing stored."""
+    with ThrottlingProxy((server.host, server.port)) as proxy:
+        account = account_for(server, user, port=proxy.port)
+        started = time.monotonic()
+        client = open_imap(account.imap, user[1], compress=compress)
+        client.select_folder("INBOX")
+        cmd.uid_fetch(client, "1:*", "(UID ENVELOPE BODYSTRUCTURE FLAGS RFC822.SIZE)")
+        elapsed = time.monotonic() - started
+        client.close_now()
+        return elapsed, proxy.stats.down, proxy.stats.up
+
+
+def engine_sync(
+    server: DovecotServer, user: tuple[str, str], compress: bool, store: Path
+) -> tuple[float, int, int, int, int, int]:
+    """A first sync with csconsole, then a no-change resync of INBOX (trips, down, up)."""
+    with ThrottlingProxy((server.host, server.port)) as proxy:
+        account = account_for(server, user, port=proxy.port, sent_folder="Sent")
+        db = open_store(store)
+        started = time.monotonic()
+        client = open_imap(account.imap, user[1], compress=compress)
+        account_id = ensure_account(db, account.name, "imap")
+        engine = ImapAccountSync(db, account, client, account_id=account_id)
+        engine.sync_folder("INBOX", "inbox")
+        elapsed = time.monotonic() - started
+        down, up = proxy.stats.down, proxy.stats.up
+        proxy.stats.reset()
+        engine.sync_folder("INBOX", "inbox")
+        resync = (proxy.stats.round_trips, proxy.stats.down, proxy.stats.up)
+        client.close_now()
+        db.close()
+        return elapsed, down, up, *resync
+
+
+def slow_link(server: DovecotServer, user: tuple[str, str], store: Path) -> float:
+    """Seconds until the newest 50 conversations are stored, at 64 kbit/s and 250 ms each way."""
+    with ThrottlingProxy((server.host, server.port), rate=8000, delay=0.25) as proxy:
+        account = replace(account_for(server, user, port=proxy.port), sent_folder="Sent")
+        open_store(store).close()  # migrated before the clock starts and the reader looks
+        reader = open_store(store)
+        started = time.monotonic()
+
+        def run() -> None:
+            db = open_store(store)
+            try:
+                client = open_imap(account.imap, user[1])
+                account_id = ensure_account(db, account.name, "imap")
+                ImapAccountSync(db, account, client, account_id=account_id).sync_folder(
+                    "INBOX", "inbox"
+                )
+            except Exception:  # cut below, once we have what we measure
+                pass
+            finally:
+                db.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        elapsed = float("nan")
+        while time.monotonic() - started < 120:
+            count = reader.execute("SELECT count(*) FROM conversations").fetchone()[0]
+            if count >= 50:
+                elapsed = time.monotonic() - started
+                break
+            time.sleep(0.05)
+        proxy.cut_now()
+        thread.join(timeout=30)
+        reader.close()
+        return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="csbench-"))
+    full = start_dovecot(VARIANTS["full"])
+    try:
+        user = full.new_user()
+        started = time.monotonic()
+        build_mailbox(full, user, args.messages)
+        print(
+            f"built {args.messages} messages in {time.monotonic() - started:.1f} s", file=sys.stderr
+        )
+        rows = []
+        for compress in (False, True):
+            label = "with COMPRESS" if compress else "no COMPRESS"
+            t, down, up = bare_fetch(full, user, compress)
+            rows.append((f"lower bound FETCH, {label}", f"{t:.2f}", down, up, "-"))
+            t, down, up, trips, rdown, rup = engine_sync(
+                full, user, compress, workdir / f"engine-{compress}.sqlite"
+            )
+            rows.append((f"csconsole first sync, {label}", f"{t:.2f}", down, up, "-"))
+            rows.append((f"no-change resync, {label}", "-", rdown, rup, str(trips)))
+        first50 = slow_link(full, user, workdir / "slow.sqlite")
+        rows.append(
+            ("64 kbit/s + 250 ms: newest 50 conversations", f"{first50:.2f}", "-", "-", "-")
+        )
+    finally:
+        full.stop()
+    print(f"\nIMAP sync benchmark, {args.messages} messages (Dovecot on loopback)\n")
+    print(f"{'measurement':48} {'seconds':>9} {'bytes down':>12} {'bytes up':>10} {'RTTs':>5}")
+    for name, seconds, down, up, trips in rows:
+        print(f"{name:48} {seconds:>9} {down!s:>12} {up!s:>10} {trips:>5}")
+
+
+if __name__ == "__main__":
+    main()
