@@ -49,11 +49,16 @@ class ShopifyError(SourceError):
     """A GraphQL answer carried errors (``messages`` lists them) or userErrors."""
 
     def __init__(
-        self, message: str, messages: list[str] | None = None, codes: list[str] | None = None
+        self,
+        message: str,
+        messages: list[str] | None = None,
+        codes: list[str] | None = None,
+        extensions: list[Mapping[str, Any]] | None = None,
     ) -> None:
         super().__init__(message)
         self.messages = messages or [message]
         self.codes = codes or []
+        self.extensions = extensions or []
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,7 @@ class ShopifyClient:
     _token_expires: float = field(default=0.0, init=False)
     _next_wait: float = field(default=0.0, init=False)
     last_cost: dict[str, Any] = field(default_factory=dict, init=False)
+    learned_page: int = field(default=FIRST_PAGE, init=False)  # kept between polls
 
     def __post_init__(self) -> None:
         self.shop_url = self.shop_url.rstrip("/")
@@ -190,12 +196,11 @@ class ShopifyClient:
                 continue
             if errors:
                 messages = [str(e.get("message", e)) for e in errors if isinstance(e, Mapping)]
-                codes = [
-                    str((e.get("extensions") or {}).get("code", ""))
-                    for e in errors
-                    if isinstance(e, Mapping)
-                ]
-                raise ShopifyError(f"{self.http.name}: {'; '.join(messages)}", messages, codes)
+                extensions = [e.get("extensions") or {} for e in errors if isinstance(e, Mapping)]
+                codes = [str(x.get("code", "")) for x in extensions]
+                raise ShopifyError(
+                    f"{self.http.name}: {'; '.join(messages)}", messages, codes, extensions
+                )
             self._next_wait = throttle_wait(cost)
             self.last_cost = dict(cost) if isinstance(cost, Mapping) else {}
             data = body.get("data")
@@ -218,14 +223,15 @@ class ShopifyClient:
         """
         cursor: str | None = None
         query = search_window(since, until)
-        first = page_size or FIRST_PAGE
+        first = page_size or self.learned_page
         while True:
             try:
                 data = self.graphql(ORDERS_QUERY, {"cursor": cursor, "q": query, "first": first})
                 self.last_cost["_first"] = first
             except ShopifyError as error:
                 if "MAX_COST_EXCEEDED" in error.codes and first > 1:
-                    first = max(1, first // 2)
+                    first = _smaller_page(first, error)
+                    self.learned_page = first
                     continue
                 raise
             connection = data.get("orders")
@@ -243,7 +249,7 @@ class ShopifyClient:
             if not has_next or not cursor:
                 return
             if page_size is None:
-                first = self._affordable_page(first)
+                first = self.learned_page = self._affordable_page(first)
             self._pace(first)
 
     def _pace(self, first: int) -> None:
@@ -281,6 +287,16 @@ class ShopifyClient:
             messages = [str(e.get("message", "")) for e in errors if isinstance(e, Mapping)]
             raise ShopifyError(f"{self.http.name}: {'; '.join(messages)}", messages)
         return payload
+
+
+def _smaller_page(first: int, error: ShopifyError) -> int:
+    """A page size under the limit: from the error's ``cost``/``maxCost``, else half."""
+    for extension in error.extensions:
+        cost, limit = extension.get("cost"), extension.get("maxCost")
+        if isinstance(cost, int | float) and isinstance(limit, int | float) and cost > 2:
+            per_order = (float(cost) - 2) / first
+            return max(1, min(first - 1, int((float(limit) - 2) / per_order)))
+    return max(1, first // 2)
 
 
 def _is_throttled(error: Any) -> bool:
