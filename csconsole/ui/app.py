@@ -1,0 +1,99 @@
+"""The console application: wiring only. Screens own their handlers.
+
+``make_app`` is the one factory (the CLI and the tests build the app the same way);
+``run_console`` opens it on a store.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.worker import Worker
+
+from csconsole import paths
+from csconsole.config import Config
+from csconsole.services import Services
+from csconsole.ui.actions import bindings_for
+from csconsole.ui.messages import InboxChanged, StatusRefreshed
+from csconsole.ui.screens.help import HelpScreen
+from csconsole.ui.screens.inbox import InboxScreen
+from csconsole.ui.screens.welcome import WelcomeScreen
+from csconsole.ui.workers import report_worker_error
+
+log = logging.getLogger(__name__)
+
+
+class CsConsoleApp(App[str | None]):
+    """A keyboard-first customer-service console over the local store."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "csconsole"
+    BINDINGS = bindings_for("app")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, services: Services, config: Config, *, welcome: bool = False) -> None:
+        super().__init__()
+        self.services = services
+        self.config = config
+        self.welcome = welcome
+        if config.display.low_bandwidth:
+            # Every byte crosses a slow link: nothing moves unless the user moves it.
+            self.animation_level = "none"
+        if config.display.theme in self.available_themes:
+            self.theme = config.display.theme
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.config.keymap))
+        self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
+
+    def action_show_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(dict(self.config.keymap)))
+
+    @on(Worker.StateChanged)
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        report_worker_error(self.screen, event)
+
+    def on_inbox_changed(self, message: InboxChanged) -> None:
+        """Sync workers post here; the visible screen decides what to re-read."""
+        self.screen.post_message(InboxChanged(message.conversation_ids))
+
+    def on_status_refreshed(self, message: StatusRefreshed) -> None:
+        self.screen.post_message(StatusRefreshed())
+
+    def on_unmount(self) -> None:
+        self.services.close()
+
+
+def make_app(services: Services, config: Config, *, welcome: bool = False) -> CsConsoleApp:
+    """Build the console; the CLI and the tests both come through here."""
+    return CsConsoleApp(services, config, welcome=welcome)
+
+
+def run_console(store_path: Path, config: Config, *, demo: bool = False) -> None:
+    """Open the console on ``store_path`` until the user quits.
+
+    With no config file (and not the demo) the welcome screen explains the setup and
+    offers the demo shop; choosing it reopens the console on the demo store.
+    """
+    welcome = not demo and config.source_path is None and not paths.config_file().exists()
+    services = Services(store_path, config)
+    result = make_app(services, config, welcome=welcome).run()
+    if result == "demo":
+        open_demo(config)
+
+
+def open_demo(config: Config) -> None:
+    """Build the demo shop's store if needed and open the console on it."""
+    store = paths.demo_store_file()
+    if not store.exists():
+        try:
+            from csconsole.services import demo as demo_service  # type: ignore[attr-defined]
+        except ImportError:
+            print("The demo shop is not available in this build; run `csconsole demo`.")
+            return
+        demo_service.build_demo(store)
+    run_console(store, config, demo=True)

@@ -1,0 +1,180 @@
+"""One conversation: the thread beside the customer card and their orders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+
+from csconsole.domain.inbox_models import ConversationDetail
+from csconsole.domain.text import sanitize
+from csconsole.services.inbox import AttachmentUnavailable, NotFound
+from csconsole.ui.actions import bindings_for
+from csconsole.ui.commands import ConversationCommands
+from csconsole.ui.messages import ActionFailed, ConversationChanged, InboxChanged
+from csconsole.ui.rtl import display
+from csconsole.ui.screens.conversation_actions import ConversationActions
+from csconsole.ui.widgets.side_panes import CustomerPane, OrderPane
+from csconsole.ui.widgets.status_bar import StatusBar
+from csconsole.ui.widgets.thread_view import ThreadOptions, ThreadView
+
+Stepper = Callable[[int, int], "int | None"]
+
+
+class ConversationScreen(ConversationActions):
+    """The thread, newest at the bottom, with the customer and orders on the right."""
+
+    BINDING_GROUP_TITLE = "Conversation"
+    COMMANDS = {ConversationCommands}
+    BINDINGS = bindings_for("conversation")
+    DEFAULT_CSS = """
+    ConversationScreen #subject { height: 1; background: $panel; text-style: bold; }
+    ConversationScreen #side { width: 44; border-left: solid $panel; }
+    """
+
+    def __init__(self, conversation_id: int, stepper: Stepper | None = None) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.stepper = stepper
+        self.detail: ConversationDetail | None = None
+        self.show_quotes = False
+        self.show_headers = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="subject")
+        with Horizontal():
+            yield ThreadView(id="thread")
+            with VerticalScroll(id="side"):
+                yield CustomerPane(id="customer")
+                yield OrderPane(id="orders")
+        yield StatusBar(id="status")
+        if not self.console.config.display.low_bandwidth:
+            yield Footer(compact=True, show_command_palette=False)
+
+    def current_id(self) -> int | None:
+        return self.conversation_id
+
+    def _options(self) -> ThreadOptions:
+        shown = self.console.config.display
+        return ThreadOptions(
+            shown.bidi, shown.calendar, shown.timezone, self.show_quotes, self.show_headers
+        )
+
+    async def on_mount(self) -> None:
+        await self.load()
+
+    async def load(self, *, mark_read: bool = True) -> None:
+        """Read the conversation and paint every pane; opening it marks it read."""
+        self.detail = self.services.inbox.detail(self.conversation_id)
+        if self.detail is None:
+            self.query_one(StatusBar).say("this conversation no longer exists")
+            return
+        shown = self.console.config.display
+        summary = self.detail.summary
+        tags = " ".join(f"[{sanitize(t)}]" for t in self.detail.tags)
+        subject = display(sanitize(summary.subject) or "(no subject)", shown.bidi)
+        self.query_one("#subject", Static).update(
+            f" {subject}  · {summary.status} · {sanitize(summary.account)} {tags}"
+        )
+        await self.query_one(ThreadView).show(self.detail.messages, self._options())
+        self.query_one(CustomerPane).show(self.detail.customer, shown.bidi)
+        self.query_one(OrderPane).show(self.detail.orders, shown.calendar, shown.timezone)
+        if mark_read and summary.unread:
+            self.services.inbox.mark_read(self.conversation_id)
+
+    # ---- moving --------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    async def action_step(self, step: int) -> None:
+        target = self.stepper(self.conversation_id, step) if self.stepper else None
+        if target is None:
+            self.query_one(StatusBar).say("no more conversations in this view")
+            return
+        self.conversation_id = target
+        await self.load()
+
+    def action_scroll_thread(self, lines: int) -> None:
+        self.query_one(ThreadView).scroll_relative(y=lines, animate=False)
+
+    def action_toggle_quotes(self) -> None:
+        self.show_quotes = not self.show_quotes
+        self.query_one(ThreadView).set_options(self._options())
+
+    def action_toggle_headers(self) -> None:
+        self.show_headers = not self.show_headers
+        self.query_one(ThreadView).set_options(self._options())
+
+    # ---- attachments and orders ---------------------------------------------------
+    def _attachment_ids(self) -> list[int]:
+        if self.detail is None:
+            return []
+        return [a.id for m in self.detail.messages for a in m.attachments]
+
+    def action_save_attachment(self) -> None:
+        saved = self._save_all()
+        if saved:
+            self.query_one(StatusBar).say("saved " + ", ".join(p.name for p in saved))
+
+    def _save_all(self) -> list[Path]:
+        saved: list[Path] = []
+        ids = self._attachment_ids()
+        if not ids:
+            self.query_one(StatusBar).say("no attachments in this conversation")
+        for attachment_id in ids:
+            try:
+                saved.append(self.services.inbox.save_attachment(attachment_id))
+            except (AttachmentUnavailable, NotFound, OSError) as error:
+                self.post_message(ActionFailed("conversation.save-attachment", str(error)))
+                break
+        return saved
+
+    def action_open_attachment(self) -> None:
+        """Save, then hand the newest attachment to the system's opener (explicit key only)."""
+        saved = self._save_all()
+        if not saved:
+            return
+        opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
+        if not opener:
+            self.query_one(StatusBar).say(f"saved {saved[-1]} (no system opener found)")
+            return
+        subprocess.Popen(  # no shell: the path is one argument
+            [opener, str(saved[-1])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def tracking_links(self) -> list[str]:
+        if self.detail is None:
+            return []
+        return [
+            sanitize(s.tracking_url)
+            for order in self.detail.orders
+            for s in order.shipments
+            if s.tracking_url
+        ]
+
+    def action_copy_tracking(self) -> None:
+        links = self.tracking_links()
+        if not links:
+            self.query_one(StatusBar).say("no tracking link on these orders")
+            return
+        self.app.copy_to_clipboard(links[0])
+        self.query_one(StatusBar).say(f"copied {links[0]}")
+
+    # ---- facts ------------------------------------------------------------------------
+    async def on_conversation_changed(self, message: ConversationChanged) -> None:
+        self.query_one(StatusBar).say(message.change)
+        if message.conversation_id == self.conversation_id:
+            await self.load(mark_read=False)
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.query_one(StatusBar).say(f"{message.action} failed: {message.error}")
+
+    async def on_inbox_changed(self, message: InboxChanged) -> None:
+        if not message.conversation_ids or self.conversation_id in message.conversation_ids:
+            await self.load(mark_read=False)
