@@ -253,3 +253,22 @@ def test_raw_json_is_kept_for_fields_not_mapped_yet(
     sync_shopify(fresh_store, shop_account, "souq", client_for(shopify, sleeps), now=NOW)
     raw = fresh_store.execute("SELECT raw FROM orders WHERE number = '1001'").fetchone()[0]
     assert json.loads(raw)["tags"] == ["vip"]
+
+
+def test_a_query_over_the_cost_limit_is_retried_smaller_and_remembered(
+    fresh_store: Database, shop_account: int, sleeps: Sleeps
+) -> None:
+    orders = [make_order(n, "2026-11-21T08:00:00Z") for n in range(4000, 4030)]
+    fake = FakeShopify(orders, cost_per_order=107)
+    fake.start()
+    try:
+        client = client_for(fake, sleeps)
+        first = sync_shopify(fresh_store, shop_account, "souq", client, now=NOW)
+        sync_shopify(fresh_store, shop_account, "souq", client, now=NOW)
+    finally:
+        fake.stop()
+    firsts = [b["variables"]["first"] for b in fake.graphql_bodies]
+    assert firsts[:2] == [10, 9]  # 10 × 107 points is over 1000; the error's cost gives 9
+    assert count(fresh_store, "orders") == 30
+    # the next poll starts at the size that fits: no refused query this time
+    assert firsts[first.requests - 1] == 9
