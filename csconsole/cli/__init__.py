@@ -34,6 +34,9 @@ def _register_commands() -> None:
     from csconsole.cli import reply_commands
 
     reply_commands.register(app)
+    from csconsole.cli import ui_commands
+
+    ui_commands.register(app)
 
 
 _register_commands()

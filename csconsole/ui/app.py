@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from textual import on
@@ -21,7 +22,7 @@ from csconsole.ui.messages import InboxChanged, StatusRefreshed
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
 from csconsole.ui.screens.welcome import WelcomeScreen
-from csconsole.ui.workers import report_worker_error
+from csconsole.ui.workers import report_worker_error, start_sync
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class CsConsoleApp(App[str | None]):
         self.services = services
         self.config = config
         self.welcome = welcome
+        self.stop_sync = threading.Event()
         if config.display.low_bandwidth:
             # Every byte crosses a slow link: nothing moves unless the user moves it.
             self.animation_level = "none"
@@ -48,6 +50,8 @@ class CsConsoleApp(App[str | None]):
     def on_mount(self) -> None:
         self.set_keymap(dict(self.config.keymap))
         self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
+        if not self.welcome:
+            start_sync(self, self.services, self.stop_sync)
 
     def action_show_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -65,6 +69,7 @@ class CsConsoleApp(App[str | None]):
         self.screen.post_message(StatusRefreshed())
 
     def on_unmount(self) -> None:
+        self.stop_sync.set()
         self.services.close()
 
 

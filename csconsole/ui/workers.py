@@ -8,13 +8,14 @@ Every worker is exclusive within a named group, never takes the app down
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from csconsole.ui.messages import ActionFailed, SnoozesWoke, StatusRefreshed
+from csconsole.ui.messages import ActionFailed, InboxChanged, SnoozesWoke, StatusRefreshed
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -65,3 +66,26 @@ def report_worker_error(node: DOMNode, event: Worker.StateChanged) -> None:
     error = event.worker.error
     log.error("worker %s failed: %r", event.worker.name, error)
     node.post_message(ActionFailed(event.worker.name, str(error) or type(error).__name__))
+
+
+def start_sync(app: DOMNode, services: Services, stop: threading.Event) -> Worker[None] | None:
+    """Keep every configured source in sync in the background until ``stop`` is set.
+
+    Progress events become ``InboxChanged`` and ``StatusRefreshed`` messages (both
+    coalesce), so a big first sync does not flood the UI thread.
+    """
+    config = services.config
+    if not (config.accounts or config.shops or config.channels):
+        return None
+    from csconsole.services import sync
+
+    def progress(_event: object) -> None:
+        app.post_message(InboxChanged())
+        app.post_message(StatusRefreshed())
+
+    def work() -> None:
+        sync.watch(services.store_path, config, stop, progress=progress)
+
+    return app.run_worker(
+        work, name="sync", group="sync", thread=True, exclusive=True, exit_on_error=False
+    )
