@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def _binding(action: Action) -> Binding:
     )
 
 
-def bindings_for(*screens: str, exclude: frozenset[str] = frozenset()) -> list[Binding]:
+def bindings_for(*screens: str, exclude: frozenset[str] = frozenset()) -> list[BindingType]:
     """Bindings, with ids, for the actions of the given screens."""
     return [_binding(a) for a in ACTIONS if a.screen in screens and a.id not in exclude]
 

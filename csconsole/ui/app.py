@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import App
+from textual.binding import BindingType
 from textual.worker import Worker
 
 from csconsole import paths
@@ -32,7 +34,7 @@ class CsConsoleApp(App[str | None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "csconsole"
-    BINDINGS = bindings_for("app")
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, services: Services, config: Config, *, welcome: bool = False) -> None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
 
 
-def conversation_entries(screen: object) -> Iterator[PaletteEntry]:
+def conversation_entries(screen: Any) -> Iterator[PaletteEntry]:
     """Commands for the highlighted or open conversation."""
     act = screen.run_action
     for name, action, help_text in (

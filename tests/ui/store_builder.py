@@ -136,7 +136,12 @@ def build_store(path: Path, *, extra: int = 0) -> Built:
                     "Hello,\nmy order #1001 has not arrived yet.\nCan you check?\n\nThanks,\nAlice",
                 ),
                 (Direction.OUT, ago(hours=29), "Hi Alice, it is on its way with DHL."),
-                (Direction.IN, ago(hours=2), "It still has not arrived. Tracking says nothing."),
+                (
+                    Direction.IN,
+                    ago(hours=2),
+                    "It still has not arrived. Tracking says nothing.\n\n"
+                    "On Sunday, Shop wrote:\n> Hi Alice, it is on its way\n> with DHL.",
+                ),
             ],
             language="en",
         )

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TextArea
@@ -115,6 +116,7 @@ class ComposeScreen(Screen[None]):
         self._autosave: Timer | None = None
         self._countdown: Timer | None = None
         self._seconds_left = 0
+        self._last_text = self.plan.body
 
     # ---- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -147,7 +149,12 @@ class ComposeScreen(Screen[None]):
 
     @property
     def body(self) -> str:
-        return self.query_one("#compose-body", TextArea).text
+        """The editor's text (the last seen text once the widgets are gone)."""
+        try:
+            self._last_text = self.query_one("#compose-body", TextArea).text
+        except NoMatches:
+            pass
+        return self._last_text
 
     def _update_preview(self) -> None:
         preview = self.query_one("#compose-preview", Static)

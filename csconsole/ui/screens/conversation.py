@@ -7,8 +7,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.command import Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -31,8 +34,8 @@ class ConversationScreen(ConversationActions):
     """The thread, newest at the bottom, with the customer and orders on the right."""
 
     BINDING_GROUP_TITLE = "Conversation"
-    COMMANDS = {ConversationCommands}
-    BINDINGS = bindings_for("conversation")
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ConversationCommands}
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("conversation")
     DEFAULT_CSS = """
     ConversationScreen #subject { height: 1; background: $panel; text-style: bold; }
     ConversationScreen #side { width: 44; border-left: solid $panel; }

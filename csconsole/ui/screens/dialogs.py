@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -20,7 +22,9 @@ class PromptDialog(ModalScreen[str | None]):
     PromptDialog > Vertical { width: 64; height: auto; padding: 1 2; background: $panel;
                               border: solid $primary; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel")
+    ]
 
     def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -50,7 +54,9 @@ class SnoozeDialog(ModalScreen[str | None]):
                               border: solid $primary; }
     SnoozeDialog OptionList { height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel")
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical():

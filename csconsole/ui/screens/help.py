@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -48,7 +50,9 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90; height: 90%; background: $panel;
                                   border: solid $primary; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")
+    ]
 
     def __init__(self, keymap: dict[str, str]) -> None:
         super().__init__()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.command import Provider
 from textual.message import Message
 from textual.widgets import Footer, Input, Static
 
@@ -45,8 +49,10 @@ class InboxScreen(ConversationActions):
     """Every channel and account in one list."""
 
     BINDING_GROUP_TITLE = "Inbox"
-    COMMANDS = {InboxCommands}
-    BINDINGS = bindings_for("inbox", "conversation", exclude=THREAD_ONLY)
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {InboxCommands}
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for(
+        "inbox", "conversation", exclude=THREAD_ONLY
+    )
     DEFAULT_CSS = """
     InboxScreen #views { height: 1; background: $panel; }
     InboxScreen #filters { height: 1; color: $text-muted; }

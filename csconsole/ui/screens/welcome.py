@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -30,7 +32,7 @@ class WelcomeScreen(Screen[None]):
     WelcomeScreen { align: center middle; }
     WelcomeScreen Vertical { width: 80; height: auto; border: solid $primary; padding: 1 2; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "demo", "Open the demo shop", id="welcome.demo"),
         Binding("q,escape", "app.quit", "Quit", id="welcome.quit"),
     ]

@@ -21,6 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -43,7 +44,7 @@ CACHED_PAGES = 6
 class ConversationList(ScrollView, can_focus=True):
     """The inbox rows; the owning screen supplies pages and reacts to its messages."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "conversation-list--cursor",
         "conversation-list--unread",
         "conversation-list--muted",

@@ -1,0 +1,210 @@
+"""Console speed: start-up, keypress-to-repaint, memory, and bytes written per keypress.
+
+    .venv/bin/python bench/console.py [--size 100000] [--store FILE]
+
+* start-up: process start to the first painted inbox (the app exits on its first
+  paint), next to a bare Textual app that shows one static line;
+* keypress-to-repaint: median/p95 over 200 presses via Pilot (list move, opening a
+  conversation and going back);
+* peak memory (max RSS) of the start-up run;
+* bytes the app writes to a real pseudo-terminal at 120x40 per row move and per
+  open, in normal and low-bandwidth mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import resource
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHILD_APP = r"""
+import sys, time
+from pathlib import Path
+from csconsole.config import Config, DisplayConfig
+from csconsole.services import Services
+from csconsole.ui.app import make_app
+low = sys.argv[2] == "low"
+config = Config(display=DisplayConfig(low_bandwidth=low))
+app = make_app(Services(Path(sys.argv[1]), config), config)
+if sys.argv[3] == "first-paint":
+    app.call_after_refresh(lambda: app.call_after_refresh(app.exit))
+app.run()
+"""
+
+BARE_APP = r"""
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(lambda: self.call_after_refresh(self.exit))
+Bare().run()
+"""
+
+
+def ensure_store(path: Path, size: int) -> None:
+    from csconsole.sync.demo_load import build_demo_store
+
+    if not path.exists():
+        print(f"building a {size:,}-conversation demo store at {path} …", flush=True)
+    build_demo_store(path, size=size)
+
+
+def run_in_pty(args: list[str], keys: list[bytes], settle: float = 0.6) -> tuple[float, list[int]]:
+    """Run a child in a 120x40 pty; return seconds to first output quiet and bytes per key."""
+    import fcntl
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["TERM"] = "xterm-256color"
+        os.environ["COLUMNS"], os.environ["LINES"] = "120", "40"
+        os.execv(sys.executable, [sys.executable, *args])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    started = time.perf_counter()
+
+    def drain(quiet: float, limit: float = 30.0) -> int:
+        total, deadline, last = 0, time.perf_counter() + limit, time.perf_counter()
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                total += len(chunk)
+                last = time.perf_counter()
+            elif total and time.perf_counter() - last > quiet:
+                break
+        return total
+
+    drain(1.5)
+    first = time.perf_counter() - started
+    sizes = []
+    for key in keys:
+        os.write(fd, key)
+        sizes.append(drain(settle, 5.0))
+    os.write(fd, b"\x11")  # ctrl+q
+    try:
+        drain(0.5, 3.0)
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+    return first, sizes
+
+
+def time_to_first_paint(store: Path) -> tuple[float, float, float]:
+    """Median of 3 runs: console, bare app (seconds), and the console's max RSS (MB)."""
+    console, bare, rss = [], [], 0.0
+    for _ in range(3):
+        for code, bucket in ((CHILD_APP, console), (BARE_APP, bare)):
+            args = ["-c", code, str(store), "normal", "first-paint"]
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, *args],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "TEXTUAL_HEADLESS": "1"},
+                check=False,
+            )
+            bucket.append(time.perf_counter() - started)
+            if code is CHILD_APP:
+                rss = max(rss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return statistics.median(console), statistics.median(bare), rss
+
+
+async def keypress_latency(store: Path) -> dict[str, list[float]]:
+    from csconsole.config import Config
+    from csconsole.services import Services
+    from csconsole.ui.app import make_app
+
+    config = Config()
+    app = make_app(Services(store, config), config)
+    timings: dict[str, list[float]] = {"move": [], "open": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for index in range(200):
+            started = time.perf_counter()
+            await pilot.press("j" if index % 40 < 20 else "k")
+            await pilot.pause()
+            timings["move"].append(time.perf_counter() - started)
+        for _ in range(40):
+            started = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            timings["open"].append(time.perf_counter() - started)
+            await pilot.press("escape", "j")
+            await pilot.pause()
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--store", type=Path)
+    options = parser.parse_args()
+    store = options.store or Path(tempfile.gettempdir()) / f"csconsole-bench-{options.size}.sqlite"
+    ensure_store(store, options.size)
+
+    console, bare, rss = time_to_first_paint(store)
+    timings = asyncio.run(keypress_latency(store))
+    rows = [
+        ("first painted inbox (s)", f"{console:.2f}", f"bare Textual app {bare:.2f}"),
+        ("  ratio to bare app", f"{console / bare:.2f}x", "target <= 1.5x"),
+        ("peak memory, max RSS (MB)", f"{rss:.0f}", "target < 150"),
+    ]
+    for name, values in timings.items():
+        ms = sorted(v * 1000 for v in values)
+        p95 = ms[int(len(ms) * 0.95) - 1]
+        rows.append(
+            (
+                f"{name}: keypress to repaint (ms)",
+                f"{statistics.median(ms):.1f}",
+                f"p95 {p95:.1f} over {len(ms)}",
+            )
+        )
+    keys = [b"j"] * 15 + [b"k"] * 15
+    for mode in ("normal", "low"):
+        args = ["-c", CHILD_APP, str(store), mode, "interactive"]
+        _, moves = run_in_pty(args, keys)
+        _, opens = run_in_pty(args, [b"\r", b"\x1b"] * 5, settle=1.0)
+        rows.append(
+            (
+                f"bytes per row move, {mode}",
+                f"{statistics.median(moves):.0f}",
+                f"max {max(moves)} over {len(moves)} (120x40 pty)",
+            )
+        )
+        rows.append(
+            (
+                f"bytes per open, {mode}",
+                f"{statistics.median(opens[0::2]):.0f}",
+                f"back to inbox {statistics.median(opens[1::2]):.0f}",
+            )
+        )
+    width = max(len(r[0]) for r in rows)
+    print(f"\nconsole bench, {options.size:,} conversations ({store})")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>9}  {note}")
+
+
+if __name__ == "__main__":
+    main()
