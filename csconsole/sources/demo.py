@@ -26,7 +26,14 @@ from csconsole.sources.demo_content import (
     Story,
 )
 from csconsole.sources.demo_orders import BuiltOrder, Buyer, OrderNumbers, build_order
-from csconsole.sources.demo_people import Person, Uniques, make_person, order_ref, placed_words
+from csconsole.sources.demo_people import (
+    Person,
+    Uniques,
+    chat_id,
+    make_person,
+    order_ref,
+    placed_words,
+)
 from csconsole.sources.demo_records import (
     ACCOUNT_FOR_CHANNEL,
     DemoBatch,
@@ -165,8 +172,7 @@ class _Generator:
         situation, story, channel = self._pick(person, channels_used)
         channels_used.add(channel)
         if channel == "telegram" and not person.chat_id:
-            chat = str(rng.randint(100_000_000, 7_999_999_999))
-            person.chat_id = self.uniques.take(rng, chat, "tg:" + chat)
+            person.chat_id = chat_id(rng, self.uniques)
         plan = plan_thread(rng, situation, self.now)
         lang = person.language
         first_at = plan[0].at

@@ -67,28 +67,36 @@ class BuiltOrder:
 
 
 class OrderNumbers:
-    """Hands out unique order numbers that grow with the time an order was placed."""
+    """Hands out unique order numbers that grow with the time an order was placed.
 
-    def __init__(self, start: datetime, end: datetime, expected: int) -> None:
+    Slice ``index`` of ``slices`` takes numbers ``1001 + slot * slices + index``, so
+    slices generated apart never hand out the same number.
+    """
+
+    def __init__(
+        self, start: datetime, end: datetime, expected: int, index: int = 0, slices: int = 1
+    ) -> None:
         self._start = start
         self._seconds = max(1.0, (end - start).total_seconds())
         self._span = max(100, int(expected * 1.3))
-        self._next_free: dict[int, int] = {}  # taken number -> a later candidate
+        self._index = index
+        self._slices = slices
+        self._next_free: dict[int, int] = {}  # taken slot -> a later candidate
 
-    def _free(self, number: int) -> int:
+    def _free(self, slot: int) -> int:
         path = []
-        while number in self._next_free:
-            path.append(number)
-            number = self._next_free[number]
+        while slot in self._next_free:
+            path.append(slot)
+            slot = self._next_free[slot]
         for taken in path:  # path compression keeps busy days cheap
-            self._next_free[taken] = number
-        return number
+            self._next_free[taken] = slot
+        return slot
 
     def take(self, placed: datetime) -> str:
         fraction = min(1.0, max(0.0, (placed - self._start).total_seconds() / self._seconds))
-        number = self._free(1001 + int(fraction * self._span))
-        self._next_free[number] = number + 1
-        return str(number)
+        slot = self._free(int(fraction * self._span))
+        self._next_free[slot] = slot + 1
+        return str(1001 + slot * self._slices + self._index)
 
 
 def money(minor: int, decimals: int) -> str:

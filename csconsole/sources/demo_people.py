@@ -41,47 +41,83 @@ class Person:
 
 
 class Uniques:
-    """Emails, phones and chat ids already handed out (contacts are unique in the store)."""
+    """Contacts handed out so far in one slice, and the slice's share of every number space.
 
-    def __init__(self) -> None:
+    Large demos are generated in slices, in parallel and independently. Slice ``index``
+    of ``slices`` only uses numbers ``n`` with ``n % slices == index`` for phones, chat
+    ids and email suffixes, so contacts stay unique across slices without talking.
+    """
+
+    def __init__(self, index: int = 0, slices: int = 1) -> None:
+        self.index = index
+        self.slices = slices
         self.seen: set[str] = set()
 
-    def take(self, rng: random.Random, candidate: str, key: str | None = None) -> str:
-        key = key or candidate
-        while key in self.seen:
-            candidate, key = _bump(rng, candidate), _bump(rng, key)
+    def number(self, rng: random.Random, low: int, high: int) -> int:
+        """A number in [low, high) that belongs to this slice."""
+        return rng.randrange(low // self.slices, high // self.slices) * self.slices + self.index
+
+    def claim(self, key: str) -> bool:
+        """True (and remembered) when ``key`` was still free in this slice."""
+        if key in self.seen:
+            return False
         self.seen.add(key)
-        return candidate
+        return True
+
+    def email(self, rng: random.Random, local: str, domain: str) -> str:
+        if self.slices == 1:
+            while not self.claim(f"{local}@{domain}"):
+                local += str(rng.randint(0, 9))
+            return f"{local}@{domain}"
+        top = 100
+        while True:  # 'name.<number of this slice>': unique across slices by construction
+            address = f"{local}.{self.number(rng, self.slices, top * self.slices)}@{domain}"
+            if self.claim(address):
+                return address
+            top *= 2
 
 
-def _bump(rng: random.Random, text: str) -> str:
-    local, at, domain = text.partition("@")
-    digit = str(rng.randint(0, 9))
-    return f"{local}{digit}{at}{domain}" if at else f"{text}{digit}"
-
-
-def _phone(rng: random.Random, lang: str, dial: str) -> tuple[str, str]:
-    """(as typed, digits used for uniqueness)."""
-    if lang == "fa":
-        body = f"9{rng.choice('0123')}{rng.randint(0, 9)}{rng.randint(1000000, 9999999)}"
-        typed = rng.choice(
-            (
-                f"0{body[:3]} {body[3:6]} {body[6:]}",
-                f"+98 {body[:3]} {body[3:6]} {body[6:]}",
-                native_digits(f"0{body}", "fa"),
+def _phone(rng: random.Random, lang: str, dial: str, uniques: Uniques) -> str:
+    """A phone number as the customer typed it, unique by its digits."""
+    while True:
+        line = f"{uniques.number(rng, 0, 10_000_000):07d}"
+        if lang == "fa":
+            body = f"9{rng.choice('0123')}{rng.randint(0, 9)}{line}"
+            digits = "98" + body
+            typed = rng.choice(
+                (
+                    f"0{body[:3]} {body[3:6]} {body[6:]}",
+                    f"+98 {body[:3]} {body[3:6]} {body[6:]}",
+                    native_digits(f"0{body}", "fa"),
+                )
             )
-        )
-        return typed, "98" + body
-    if lang == "ar":
-        body = f"5{rng.choice('0345')}{rng.randint(1000000, 9999999)}"
-        typed = rng.choice(
-            (f"+966 {body[:2]} {body[2:5]} {body[5:]}", f"0{body}", native_digits(f"0{body}", "ar"))
-        )
-        return typed, "966" + body
-    body = f"{rng.randint(201, 989)}{rng.randint(2000000, 9999999)}"
-    if dial == "1":
-        return f"+1 ({body[:3]}) {body[3:6]}-{body[6:]}", dial + body
-    return f"+{dial} {body[:3]} {body[3:]}", dial + body
+        elif lang == "ar":
+            body = f"5{rng.choice('0345')}{line}"
+            digits = "966" + body
+            typed = rng.choice(
+                (
+                    f"+966 {body[:2]} {body[2:5]} {body[5:]}",
+                    f"0{body}",
+                    native_digits(f"0{body}", "ar"),
+                )
+            )
+        else:
+            body = f"{rng.randint(201, 989)}{line}"
+            digits = dial + body
+            if dial == "1":
+                typed = f"+1 ({body[:3]}) {body[3:6]}-{body[6:]}"
+            else:
+                typed = f"+{dial} {body[:3]} {body[3:]}"
+        if uniques.claim("tel:" + digits):
+            return typed
+
+
+def chat_id(rng: random.Random, uniques: Uniques) -> str:
+    """A Telegram chat id no other customer has."""
+    while True:
+        chat = str(uniques.number(rng, 100_000_000, 7_999_999_999))
+        if uniques.claim("tg:" + chat):
+            return chat
 
 
 def make_person(rng: random.Random, key: int, lang: str, uniques: Uniques) -> Person:
@@ -93,15 +129,14 @@ def make_person(rng: random.Random, key: int, lang: str, uniques: Uniques) -> Pe
     local = rng.choice(
         (f"{f_l}.{l_l}", f"{f_l}{l_l}{rng.randint(60, 99)}", f"{f_l[0]}{l_l}", f"{f_l}_{l_l}")
     )
-    email = uniques.take(rng, f"{local}@{rng.choice(EMAIL_DOMAINS[lang])}")
+    email = uniques.email(rng, local, rng.choice(EMAIL_DOMAINS[lang]))
     city = rng.choice(CITIES[lang])
     if lang == "en":
         country, dial, currency = ABROAD[city]
     else:
         country, dial = COUNTRIES[lang], ""
         currency = "SAR" if lang == "ar" else rng.choice(("IRT", "IRT", "IRT", "IRR"))
-    typed, digits = _phone(rng, lang, dial)
-    phone = uniques.take(rng, typed, "tel:" + digits)
+    phone = _phone(rng, lang, dial, uniques)
     street = rng.choice(STREETS[lang])
     number = str(rng.randint(1, 120))
     postcode = str(rng.randint(10000, 99999))
