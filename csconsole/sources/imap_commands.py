@@ -158,6 +158,9 @@ def select(
                 pass
         raise
     transport.state = "SELECTED"
+    transport.is_readonly = readonly
+    for mode in ("READ-ONLY", "READ-WRITE"):  # imaplib refuses commands while these linger
+        transport.untagged_responses.pop(mode, None)
     uidvalidity = _int_code(client, "UIDVALIDITY")
     if uidvalidity is None:
         raise ImapCommandError(f"SELECT {folder!r}: the server sent no UIDVALIDITY")
