@@ -14,6 +14,7 @@ import os
 import shlex
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -255,7 +256,8 @@ class ComposeScreen(Screen[None]):
             self.dismiss(None)
             return
         self.query_one("#compose-body", TextArea).read_only = True
-        self._seconds_left = round(self.config.replies.undo_seconds)
+        left = self.queued.send_after - self.services.clock() if self.queued.send_after else None
+        self._seconds_left = max(0, round(left.total_seconds())) if left else 0
         self._tick()
         self._countdown = self.set_interval(1.0, self._tick)
 
@@ -306,8 +308,9 @@ class ComposeScreen(Screen[None]):
 
 
 def _drain_in_background(app: Any, services: Services) -> None:
-    """Send what is due in a thread worker that outlives the closed editor."""
-    app.run_worker(lambda: _drain_sync(services), thread=True, group="outbox", exit_on_error=False)
+    """Send what is due in a thread that outlives the closed editor (and a quitting app)."""
+    del app
+    threading.Thread(target=_drain_sync, args=(services,), name="outbox", daemon=True).start()
 
 
 def _drain_sync(services: Services) -> None:
