@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from csconsole.config import ChannelConfig, ServerConfig
 from csconsole.domain.canned import CannedActions
 from csconsole.domain.clock import to_iso
 from csconsole.domain.mail_compose import build_message, new_message_id
@@ -24,31 +25,53 @@ from csconsole.domain.outgoing import (
     ReplyKind,
     ReplyPlan,
 )
+from csconsole.secrets import channel_token, server_secret
 from csconsole.services.canned import CannedService
+from csconsole.sources.http_client import ClientError, NetworkError, ServerError
+from csconsole.sources.telegram import TelegramClient
 from csconsole.store import conversation_state, drafts, outbox, reply_context
 from csconsole.store.inbox import create_conversation, ensure_account, record_event, upsert_customer
-from csconsole.sync.sender import ChannelSender, PasswordSource, Sender, SendReport
+from csconsole.sync.sender import ChannelError, ChannelSender, PasswordSource, Sender, SendReport
 
 if TYPE_CHECKING:
-    from csconsole.config import ChannelConfig, ServerConfig
     from csconsole.services import Services
-
-# Non-mail channels register how to build their sender here (the Telegram poller does).
-CHANNEL_FACTORIES: dict[str, Callable[[ChannelConfig], ChannelSender]] = {}
 
 
 def default_password(server: ServerConfig) -> str:
     """The configured secret for a server; no secret configured means none is needed."""
     if not server.password_command and not server.password_keyring:
         return ""
-    from csconsole.secrets import resolve_secret  # type: ignore[import-not-found,unused-ignore]
+    return server_secret(server, f"server {server.host} ({server.username})")
 
-    secret: str = resolve_secret(
-        command=server.password_command,
-        keyring_service=server.password_keyring,
-        username=server.username,
+
+class _TelegramSender:
+    """Telegram's sendMessage as a ChannelSender, with its errors sorted for the outbox."""
+
+    def __init__(self, client: TelegramClient) -> None:
+        self._client = client
+
+    def send_message(self, chat_id: str, text: str) -> object:
+        try:
+            return self._client.send_message(chat_id, text)
+        except (NetworkError, ServerError) as error:
+            raise ChannelError(str(error), temporary=True) from error
+        except ClientError as error:
+            raise ChannelError(str(error), temporary=error.status == 429) from error
+
+
+def _telegram(channel: ChannelConfig) -> ChannelSender:
+    client = TelegramClient(
+        token=channel_token(channel),
+        api_url=channel.api_url,
+        timeout=channel.timeout,
+        poll_timeout=channel.poll_timeout,
+        ca_file=channel.ca_file,
     )
-    return secret
+    return _TelegramSender(client)
+
+
+# Non-mail channels: how to build the sender of each platform.
+CHANNEL_FACTORIES: dict[str, Callable[[ChannelConfig], ChannelSender]] = {"telegram": _telegram}
 
 
 class OutboxService:

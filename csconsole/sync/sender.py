@@ -53,7 +53,15 @@ class ChannelSender(Protocol):
     True`` (or OSError/TimeoutError) are retried with backoff; others are permanent.
     """
 
-    def send_message(self, chat_id: str, text: str) -> str: ...
+    def send_message(self, chat_id: str, text: str) -> object: ...
+
+
+class ChannelError(Exception):
+    """A channel refused or failed to deliver; ``temporary`` decides retry or failure."""
+
+    def __init__(self, message: str, *, temporary: bool) -> None:
+        super().__init__(message)
+        self.temporary = temporary
 
 
 @dataclass(frozen=True)
@@ -332,4 +340,4 @@ class _Permanent(Exception):
     temporary = False
 
 
-__all__ = ["ChannelSender", "SendReport", "Sender", "SmtpError"]
+__all__ = ["ChannelError", "ChannelSender", "SendReport", "Sender", "SmtpError"]
