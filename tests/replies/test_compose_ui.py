@@ -19,8 +19,6 @@ from csconsole.ui.widgets.canned_picker import CannedPicker
 from tests.replies.conftest import Shop, make_shop
 from tests.servers.smtp import SmtpServer
 
-pytestmark = pytest.mark.slow  # each runs the whole console headless
-
 
 @pytest.fixture
 def ui_shop(store_path: Path, smtp_server: SmtpServer) -> Iterator[Shop]:
