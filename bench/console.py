@@ -56,11 +56,65 @@ Bare().run()
 
 
 def ensure_store(path: Path, size: int) -> None:
-    from csconsole.sync.demo_load import build_demo_store
+    """The demo shop's store when its builder works, else a plain bulk-built one."""
+    if path.exists():
+        return
+    print(f"building a {size:,}-conversation store at {path} …", flush=True)
+    try:
+        from csconsole.sync.demo_load import build_demo_store
 
-    if not path.exists():
-        print(f"building a {size:,}-conversation demo store at {path} …", flush=True)
-    build_demo_store(path, size=size)
+        build_demo_store(path, size=size)
+    except Exception as error:  # the demo builder may be unavailable in this checkout
+        print(f"demo builder failed ({error!r}); bulk-building instead", flush=True)
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
+        bulk_build(path, size)
+
+
+def bulk_build(path: Path, size: int) -> None:
+    """Conversations with one customer message each, in English, Arabic and Persian."""
+    from datetime import timedelta
+
+    from csconsole.domain.clock import to_iso, utc_now
+    from csconsole.store.db import open_store
+    from csconsole.store.fts import rebuild_search_index
+
+    db = open_store(path)
+    now = utc_now()
+    subjects = ["Where is my order #{n}?", "طلب رقم {n} لم يصل", "سفارش {n} کجاست؟"]
+    with db.atomic():
+        db.execute(
+            "INSERT INTO accounts(id, name, kind, created_at) VALUES (1, 'shop-mail', 'imap', ?)",
+            [to_iso(now)],
+        )
+        customers, conversations, messages = [], [], []
+        for n in range(1, size + 1):
+            at = to_iso(now - timedelta(minutes=7 * n))
+            subject = subjects[n % 3].format(n=1000 + n)
+            status = ("open", "open", "pending", "closed", "snoozed")[n % 5]
+            due = to_iso(now + timedelta(hours=24) - timedelta(minutes=7 * n))
+            customers.append((n, f"Customer {n}", at, at))
+            conversations.append(
+                (n, "email", 1, n, subject, status, n % 2, 1, subject, at, at, at, at, due)
+            )
+            messages.append((n, n, 1, "in", f"Customer {n}", subject, at, at, subject, at))
+        db.conn.executemany(
+            "INSERT INTO customers(id, display_name, created_at, updated_at) VALUES (?,?,?,?)",
+            customers,
+        )
+        db.conn.executemany(
+            "INSERT INTO conversations(id, channel, account_id, customer_id, subject, status, "
+            "unread, message_count, preview, created_at, updated_at, last_message_at, "
+            "awaiting_since, sla_due_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            conversations,
+        )
+        db.conn.executemany(
+            "INSERT INTO messages(id, conversation_id, account_id, direction, from_name, "
+            "subject, sent_at, received_at, body_text, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            messages,
+        )
+        rebuild_search_index(db)
+    db.close()
 
 
 def run_in_pty(args: list[str], keys: list[bytes], settle: float = 0.6) -> tuple[float, list[int]]:

@@ -12,7 +12,7 @@ from textual.message import Message
 
 
 @dataclass
-class InboxChanged(Message):
+class InboxChanged(Message, bubble=False):  # the app forwards it to the screen, once
     """Conversations changed (a sync batch, an agent's action): lists and counts re-read."""
 
     conversation_ids: tuple[int, ...] = field(default=())
@@ -37,7 +37,7 @@ class SnoozesWoke(Message):
 
 
 @dataclass
-class StatusRefreshed(Message):
+class StatusRefreshed(Message, bubble=False):
     """Account sync states or the outbox size may have moved: the status bar re-reads."""
 
     def can_replace(self, message: Message) -> bool:

@@ -198,6 +198,7 @@ async def test_tag_untag_note_read_and_link(app_factory: Factory, built: Built) 
         conv = built.conversations["ar"]
         await pilot.press("t", *"vip", "enter")
         await settle(app, pilot)
+        await settle(app, pilot)
         assert app.services.inbox.summary(conv).tags == ("vip",)  # type: ignore[union-attr]
         assert "[vip]" in screen_text(app)
         await pilot.press("T", *"vip", "enter")
@@ -249,7 +250,7 @@ async def test_keymap_from_config_remaps_by_id(app_factory: Factory) -> None:
 
 async def test_help_lists_every_binding(app_factory: Factory) -> None:
     app = app_factory(Config(keymap={"inbox.next": "ctrl+n"}))
-    async with app.run_test(size=(120, 80)) as pilot:
+    async with app.run_test(size=(120, 130)) as pilot:
         await settle(app, pilot)
         await pilot.press("question_mark")
         await settle(app, pilot)

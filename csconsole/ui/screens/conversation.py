@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
@@ -83,7 +84,7 @@ class ConversationScreen(ConversationActions):
         tags = " ".join(f"[{sanitize(t)}]" for t in self.detail.tags)
         subject = display(sanitize(summary.subject) or "(no subject)", shown.bidi)
         self.query_one("#subject", Static).update(
-            f" {subject}  · {summary.status} · {sanitize(summary.account)} {tags}"
+            Text(f" {subject}  · {summary.status} · {sanitize(summary.account)} {tags}")
         )
         await self.query_one(ThreadView).show(self.detail.messages, self._options())
         self.query_one(CustomerPane).show(self.detail.customer, shown.bidi)

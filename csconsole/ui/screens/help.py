@@ -27,7 +27,7 @@ def help_table(keymap: dict[str, str]) -> Table:
     table = Table(box=None, show_header=False, padding=(0, 2))
     table.add_column("keys", style="bold", no_wrap=True)
     table.add_column("action")
-    table.add_column("id", style="dim")
+    table.add_column("id", style="dim", no_wrap=True)
     for group, title in GROUP_TITLES.items():
         table.add_row(f"[u]{title}[/u]", "", "")
         for action in ACTIONS:
@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; height: 90%; background: $panel;
+    HelpScreen > VerticalScroll { width: 100%; height: 100%; background: $panel;
                                   border: solid $primary; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -132,7 +132,7 @@ class InboxScreen(ConversationActions):
         if self.spec.text:
             parts.append(f"search: {sanitize(self.spec.text)}")
         parts.append(f"{self.conversation_list.row_count} shown")
-        self.query_one("#filters", Static).update(" " + " · ".join(parts))
+        self.query_one("#filters", Static).update(Text(" " + " · ".join(parts)))
 
     def on_counts_read(self, message: CountsRead) -> None:
         if message.spec == self.spec:
