@@ -145,6 +145,8 @@ def start_smtp(*, security: str = "plain", tls_dir: Path | None = None) -> SmtpS
         context.load_cert_chain(str(server.tls.cert_file), str(server.tls.key_file))
         if security == "tls":
             kwargs["ssl_context"] = context
+            # aiosmtpd does not see the socket's TLS layer and would hide AUTH otherwise.
+            kwargs["auth_require_tls"] = False
         else:
             kwargs["tls_context"] = context
             kwargs["require_starttls"] = True
