@@ -25,7 +25,13 @@ _SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "[Gmail]/Sen
 
 
 class SentFolderError(Exception):
-    """Talking to the IMAP server about the Sent folder failed (temporary as a rule)."""
+    """Talking to the IMAP server about the Sent folder failed (temporary as a rule).
+
+    Temporary: a recovered row whose Sent folder cannot be searched waits and retries
+    rather than being sent blind.
+    """
+
+    temporary = True
 
 
 def server_saves_sent(smtp_host: str, setting: str) -> bool:

@@ -36,7 +36,7 @@ from csconsole.domain.models import Direction, NewMessage, Status
 from csconsole.domain.outgoing import OutboxItem, backoff_delay
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.snooze import parse_snooze
-from csconsole.sources.sent_folder import SentFolder, SentFolderError, server_saves_sent
+from csconsole.sources.sent_folder import SentFolder, server_saves_sent
 from csconsole.sources.smtp import SmtpError, send_message
 from csconsole.store import conversation_state, outbox
 from csconsole.store.inbox import add_message, record_event
@@ -213,7 +213,7 @@ class Sender:
                     s.append(item.raw, utc_now())
                 if original is not None:
                     s.mark_answered(*original)
-        except (SentFolderError, Exception) as error:
+        except Exception as error:  # the reply is out; a missing copy is logged, not fatal
             with self.db.atomic():
                 record_event(
                     self.db,
