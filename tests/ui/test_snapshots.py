@@ -1,4 +1,4 @@
-"""Screens as they look, with a fixed clock and no cursor blink (a net beside the behaviour tests)."""
+"""Screens as they look, fixed clock, no cursor blink: a net beside the behaviour tests."""
 
 from __future__ import annotations
 
