@@ -214,8 +214,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--store", type=Path)
+    parser.add_argument("--bulk", action="store_true", help="skip the demo builder")
     options = parser.parse_args()
     store = options.store or Path(tempfile.gettempdir()) / f"csconsole-bench-{options.size}.sqlite"
+    if options.bulk and not store.exists():
+        bulk_build(store, options.size)
     ensure_store(store, options.size)
 
     console, bare, rss = time_to_first_paint(store)
