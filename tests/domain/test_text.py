@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from csconsole.domain.text import (
     normalize_email,
+    normalize_for_index,
     normalize_for_search,
     normalize_phone,
     sanitize,
@@ -66,3 +69,15 @@ def test_contact_normalisation() -> None:
     assert normalize_phone("+۹۸ (۹۱۲) ۱۲۳-۴۵۶۷") == "+989121234567"
     assert normalize_phone("00966 50 123 4567") == "+966501234567"
     assert normalize_phone("٠٥٠١٢٣٤٥٦٧") == "0501234567"
+
+
+def test_indexing_a_huge_single_word_stays_fast() -> None:
+    """A hostile 64 KB one-word body once froze a sync while it was indexed."""
+    started = time.perf_counter()
+    normalize_for_index("a" * 65_536 + " می\u200cخواهم " + "ب" * 65_536)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_zwnj_compounds_are_indexed_split_and_joined() -> None:
+    indexed = normalize_for_index("من کتاب را می\u200cخواهم.").split()
+    assert {"می", "خواهم.", "میخواهم."} <= set(indexed)
