@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -94,13 +96,6 @@ def run_console(store_path: Path, config: Config, *, demo: bool = False) -> None
 
 
 def open_demo(config: Config) -> None:
-    """Build the demo shop's store if needed and open the console on it."""
-    store = paths.demo_store_file()
-    if not store.exists():
-        try:
-            from csconsole.services import demo as demo_service  # type: ignore[attr-defined]
-        except ImportError:
-            print("The demo shop is not available in this build; run `csconsole demo`.")
-            return
-        demo_service.build_demo(store)
-    run_console(store, config, demo=True)
+    """Hand over to ``csconsole demo``, which builds the demo shop once and opens it."""
+    del config  # the demo command reads the same config file itself
+    subprocess.run([sys.executable, "-m", "csconsole", "demo"], check=False)
