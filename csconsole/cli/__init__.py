@@ -37,6 +37,9 @@ def _register_commands() -> None:
     from csconsole.cli import ui_commands
 
     ui_commands.register(app)
+    from csconsole.cli import demo_commands
+
+    demo_commands.register(app)
 
 
 _register_commands()

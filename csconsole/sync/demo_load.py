@@ -14,14 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from csconsole.domain.canned import CannedError, CannedResponse, check_unique, parse_canned
 from csconsole.domain.clock import to_iso, utc_now
 from csconsole.domain.sla import SlaPolicies
 from csconsole.sources.demo import DEFAULT_SEED, DEFAULT_SIZE, GENERATOR_VERSION, generate
 from csconsole.sources.demo_records import DEMO_ACCOUNTS, SHOP_ACCOUNT
+from csconsole.store.canned import replace_all
 from csconsole.store.db import open_store
 from csconsole.store.fts import rebuild_search_index
 from csconsole.store.inbox import ensure_account
@@ -89,15 +92,22 @@ def _remove(path: Path) -> None:
 
 
 def _load_canned(db: Database, say: Progress) -> None:
-    """Starter canned responses, when the replies part of the package provides them."""
-    try:
-        from csconsole.store import canned_files  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    loader = getattr(canned_files, "load_starter_canned", None)
-    if callable(loader):
-        count = loader(db)
-        say(f"loaded {count} canned responses")
+    """The starter canned responses shipped in ``csconsole/data/canned`` (as the console loads
+    them; a file that does not parse is reported and left out, the others load)."""
+    responses: list[CannedResponse] = []
+    folder = resources.files("csconsole") / "data" / "canned"
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not entry.name.endswith(".toml") or entry.name.startswith("_"):
+            continue
+        try:
+            found = parse_canned(entry.read_text(encoding="utf-8"), entry.name)
+            check_unique([*responses, *found])
+        except CannedError as error:
+            say(f"skipped canned responses: {error}")
+            continue
+        responses.extend(found)
+    count = replace_all(db, responses)
+    say(f"loaded {count} canned responses")
 
 
 def load_demo(
