@@ -294,3 +294,34 @@ async def test_hostile_strings_never_reach_the_screen(app_factory: Factory, buil
                     assert not 0x80 <= ord(char) < 0xA0, repr(segment)
         shown = screen_text(app)
         assert "Invoice" in shown and "txt.exe" in shown
+
+
+async def test_welcome_screen_explains_setup_and_offers_the_demo(
+    store_path: object, built: Built, clock: Clock
+) -> None:
+    from pathlib import Path
+
+    from csconsole.services import Services
+    from csconsole.ui.app import make_app
+
+    config = Config()
+    services = Services(Path(str(store_path)), config, clock=clock)
+    app = make_app(services, config, welcome=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "csconsole config init" in screen_text(app)
+        await pilot.press("d")
+        await settle(app, pilot)
+    assert app.return_value == "demo"
+    services.close()
+
+
+async def test_low_bandwidth_drops_the_footer_and_animation(app_factory: Factory) -> None:
+    from csconsole.config import DisplayConfig
+
+    app = app_factory(Config(display=DisplayConfig(low_bandwidth=True)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.animation_level == "none"
+        assert not app.screen.query("Footer")
+        assert "Alice Brown" in screen_text(app)
