@@ -125,13 +125,28 @@ def _summary(row: Sequence[Any]) -> ConversationSummary:
 def list_page(
     db: Database, spec: ConversationFilter, *, offset: int, limit: int, now: datetime
 ) -> list[ConversationSummary]:
-    """Rows ``offset`` to ``offset + limit`` of the filtered, sorted list."""
+    """Rows ``offset`` to ``offset + limit`` of the filtered, sorted list.
+
+    The ids are sorted first and the row details (tags, linked order) read only for
+    the page: sorting whole rows would run those subqueries for every match.
+    """
     where, params = _filter_clause(spec, now)
-    sql = (
-        f"SELECT {_SUMMARY_COLUMNS} {_FROM} WHERE {where} "
-        f"ORDER BY {_ORDER[spec.sort]} LIMIT ? OFFSET ?"
-    )
-    return [_summary(row) for row in db.execute(sql, [*params, limit, offset])]
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT c.id FROM conversations c WHERE {where} "
+            f"ORDER BY {_ORDER[spec.sort]} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    ]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = {
+        row[0]: _summary(row)
+        for row in db.execute(f"SELECT {_SUMMARY_COLUMNS} {_FROM} WHERE c.id IN ({marks})", ids)
+    }
+    return [rows[conv_id] for conv_id in ids if conv_id in rows]
 
 
 def count(db: Database, spec: ConversationFilter, *, now: datetime) -> int:
