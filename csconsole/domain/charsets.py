@@ -193,26 +193,32 @@ def looks_arabic(text: str) -> bool:
     Real Arabic or Persian text has runs of Arabic letters; Latin text wrongly read as
     cp1256 gives isolated letters between ASCII ones (``Grüße``), so both the share of
     Arabic letters and the share of non-ASCII characters inside runs must be high.
+    Cyrillic read as cp1256 does give runs, but with Latin letters (``à``, ``â``) inside
+    the Arabic words, which real Arabic text never has.
     """
-    high = 0
-    arabic = 0
-    in_runs = 0
-    previous_high = False
+    high = arabic = in_runs = words = mixed = 0
+    previous_high = word_arabic = word_other = False
     for index, char in enumerate(text):
         if char < "\x80":
-            previous_high = False
+            mixed += word_arabic and word_other
+            previous_high = word_arabic = word_other = False
             continue
         high += 1
+        words += not previous_high
         if _is_arabic(char):
             arabic += 1
+            word_arabic = word_arabic or char.isalpha()
             # Harakat never start a word; Cyrillic read as ISO-8859-6 gives exactly that.
             if not previous_high and unicodedata.category(char) == "Mn":
                 return False
+        else:
+            word_other = word_other or char.isalpha()
         next_high = index + 1 < len(text) and text[index + 1] >= "\x80"
         if previous_high or next_high:
             in_runs += 1
         previous_high = True
-    return arabic >= 2 and arabic >= 0.8 * high and in_runs >= 0.6 * high
+    mixed += word_arabic and word_other
+    return arabic >= 2 and arabic >= 0.8 * high and in_runs >= 0.6 * high and mixed * 20 <= words
 
 
 def _decode_with(data: bytes, codec: str) -> tuple[str, bool]:

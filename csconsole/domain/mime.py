@@ -199,7 +199,8 @@ def _visit_attached_message(
         return
     headers = _header_map(inner)
     sender = parse_address_list(headers.get("from"))
-    shown = f"{sender[0][0]} <{sender[0][1]}>".strip(" <>") if sender else ""
+    name, address = sender[0] if sender else ("", "")
+    shown = f"{name} <{address}>" if name and address else name or address
     walk.texts.append(f"---------- Forwarded message ----------\nFrom: {shown}\nSubject: {subject}")
     prefix = part_id if inner.is_multipart() else f"{part_id}.1"
     _visit(inner, prefix, depth + 1, walk)
