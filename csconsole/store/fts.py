@@ -81,7 +81,7 @@ class _WordCache:
     plain space as a boundary nothing crosses (no letter fold, decomposition,
     composition or ZWNJ compound joins across it), so normalising space-separated
     words and joining them gives exactly the text the whole-string call gives;
-    ``tests/store/test_fts_rebuild.py`` checks that on random text.
+    ``tests/demo/test_fts_words.py`` checks that on random text.
     """
 
     LIMIT = 500_000
