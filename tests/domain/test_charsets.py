@@ -103,7 +103,7 @@ def test_unknown_label_falls_back_with_a_warning_naming_it() -> None:
 def test_codecs_that_are_not_charsets_are_refused(label: str) -> None:
     """A sender must not be able to turn '\\x1b' text into a real escape via the label."""
     assert codec_for(label) is None
-    text, warning = decode_bytes(b"\\x1b[2J uryyb", label)
+    text, _warning = decode_bytes(b"\\x1b[2J uryyb", label)
     assert text == "\\x1b[2J uryyb"
     assert "\x1b" not in text
 
