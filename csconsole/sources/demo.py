@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from csconsole.domain.models import Contact, Direction, NewMessage
@@ -54,7 +54,12 @@ from csconsole.sources.demo_threads import (
 DEFAULT_SEED = 1042
 DEFAULT_SIZE = 300
 # Bump when the generator's output changes, so stores built by an older one are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+# Demos larger than two slices are generated in slices of about this many conversations
+# (in worker processes, see sync.demo_parallel); the slicing depends only on the size,
+# so the output never depends on the machine.
+SLICE_SIZE = 12_500
+ORDERS_PER_CONVERSATION = 3
 
 SITUATIONS = ("overdue", "due_soon", "waiting", "answered", "pending", "snoozed", "closed")
 _SITUATION_WEIGHTS = (5, 4, 10, 4, 10, 5, 62)
@@ -73,20 +78,39 @@ _ALL_STATES: tuple[OrderState, ...] = tuple(
 
 
 class _Generator:
-    """Keeps the counters and the random stream of one generation run."""
+    """Keeps the counters and the random stream of one generation run (or of one slice).
 
-    def __init__(self, size: int, seed: int, now: datetime) -> None:
+    Slice ``index`` of ``slices`` starts its keys at ``base`` (conversations and
+    customers) and ``base * ORDERS_PER_CONVERSATION`` (orders): a customer has at
+    least one conversation and at most two orders more than conversations, so the
+    key ranges of slices never overlap and need no coordination.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        seed: int | str,
+        now: datetime,
+        *,
+        index: int = 0,
+        slices: int = 1,
+        base: int = 0,
+    ) -> None:
         self.size = size
+        self.end = base + size
         self.now = now.replace(microsecond=0)
         self.rng = random.Random(seed)
-        self.uniques = Uniques()
-        self.numbers = OrderNumbers(self.now - timedelta(days=125), self.now, int(size * 1.25))
-        self.customer_key = self.order_key = self.conversation_key = 0
+        self.uniques = Uniques(index, slices)
+        self.numbers = OrderNumbers(
+            self.now - timedelta(days=125), self.now, int(size * 1.25), index, slices
+        )
+        self.customer_key = self.conversation_key = base
+        self.order_key = base * ORDERS_PER_CONVERSATION
         self.story_turns: dict[str, int] = {}
 
     def run(self, batch_size: int) -> Iterator[DemoBatch]:
         batch = DemoBatch()
-        while self.conversation_key < self.size:
+        while self.conversation_key < self.end:
             self._customer(batch)
             if len(batch.conversations) >= batch_size:
                 yield batch
@@ -99,7 +123,7 @@ class _Generator:
         self.customer_key += 1
         lang = rng.choices(LANGUAGES, LANGUAGE_WEIGHTS)[0]
         person = make_person(rng, self.customer_key, lang, self.uniques)
-        wanted = min(rng.choice(_CONVERSATIONS_PER_CUSTOMER), self.size - self.conversation_key)
+        wanted = min(rng.choice(_CONVERSATIONS_PER_CUSTOMER), self.end - self.conversation_key)
         channels_used: set[str] = set()
         for _ in range(wanted):
             batch.conversations.append(self._conversation(person, batch, channels_used))
@@ -291,10 +315,68 @@ class _Generator:
         )
 
 
-def generate(
-    size: int = DEFAULT_SIZE, *, seed: int = DEFAULT_SEED, now: datetime, batch_size: int = 2000
-) -> Iterator[DemoBatch]:
-    """The demo shop in slices of about ``batch_size`` conversations."""
+def slice_plan(size: int, slice_size: int = SLICE_SIZE) -> list[tuple[int, int]]:
+    """(base key, size) of each slice; small demos are one slice."""
+    if size <= 2 * slice_size:
+        return [(0, size)]
+    count = -(-size // slice_size)
+    sizes = [size // count + (1 if i < size % count else 0) for i in range(count)]
+    bases = [sum(sizes[:i]) for i in range(count)]
+    return list(zip(bases, sizes, strict=True))
+
+
+@dataclass(frozen=True)
+class SliceJob:
+    """Everything a worker process needs to generate one slice on its own."""
+
+    size: int
+    seed: int
+    now: datetime
+    batch_size: int
+    index: int
+    slices: int
+    base: int
+
+
+def slice_jobs(
+    size: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    now: datetime,
+    batch_size: int = 2000,
+    slice_size: int = SLICE_SIZE,
+) -> list[SliceJob]:
+    """The demo as independent slices, in key order."""
     if size < 1:
         raise ValueError("the demo needs at least one conversation")
-    return _Generator(size, seed, now.astimezone(UTC)).run(batch_size)
+    plan = slice_plan(size, slice_size)
+    moment = now.astimezone(UTC)
+    return [
+        SliceJob(part, seed, moment, batch_size, index, len(plan), base)
+        for index, (base, part) in enumerate(plan)
+    ]
+
+
+def run_slice(job: SliceJob) -> Iterator[DemoBatch]:
+    """The batches of one slice (a one-slice demo keeps the plain seed)."""
+    seed: int | str = job.seed if job.slices == 1 else f"{job.seed}/{job.index}/{job.slices}"
+    generator = _Generator(
+        job.size, seed, job.now, index=job.index, slices=job.slices, base=job.base
+    )
+    return generator.run(job.batch_size)
+
+
+def generate(
+    size: int = DEFAULT_SIZE,
+    *,
+    seed: int = DEFAULT_SEED,
+    now: datetime,
+    batch_size: int = 2000,
+    slice_size: int = SLICE_SIZE,
+) -> Iterator[DemoBatch]:
+    """The demo shop in batches of about ``batch_size`` conversations, slice after slice.
+
+    ``sync.demo_parallel`` runs the same slices in worker processes.
+    """
+    for job in slice_jobs(size, seed=seed, now=now, batch_size=batch_size, slice_size=slice_size):
+        yield from run_slice(job)

@@ -22,12 +22,13 @@ from sqlite_utils import Database
 from csconsole.domain.canned import CannedError, CannedResponse, check_unique, parse_canned
 from csconsole.domain.clock import to_iso, utc_now
 from csconsole.domain.sla import SlaPolicies
-from csconsole.sources.demo import DEFAULT_SEED, DEFAULT_SIZE, GENERATOR_VERSION, generate
+from csconsole.sources.demo import DEFAULT_SEED, DEFAULT_SIZE, GENERATOR_VERSION, slice_jobs
 from csconsole.sources.demo_records import DEMO_ACCOUNTS, SHOP_ACCOUNT
 from csconsole.store.canned import replace_all
 from csconsole.store.db import open_store
 from csconsole.store.fts import rebuild_search_index
 from csconsole.store.inbox import ensure_account
+from csconsole.sync.demo_parallel import demo_rows
 from csconsole.sync.demo_writer import DemoWriter
 
 Progress = Callable[[str], None]
@@ -118,8 +119,12 @@ def load_demo(
     now: datetime,
     sla: SlaPolicies | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> None:
-    """Fill an empty, migrated store with the demo shop (one transaction)."""
+    """Fill an empty, migrated store with the demo shop (one transaction).
+
+    ``workers`` processes build the rows of a large demo (default: up to two; 0: none).
+    """
     say = progress or (lambda _line: None)
     now_text = to_iso(now)
     with db.atomic():
@@ -136,8 +141,9 @@ def load_demo(
         writer = DemoWriter(db, account_ids, now_text, sla or SlaPolicies())
         step = max(1, size // 10)
         next_report = step
-        for batch in generate(size, seed=seed, now=now):
-            writer.write(batch)
+        jobs = slice_jobs(size, seed=seed, now=now)
+        for rows in demo_rows(jobs, writer.context, workers=workers):
+            writer.insert(rows)
             if writer.conversations >= next_report or writer.conversations == size:
                 say(f"wrote {writer.conversations:,}/{size:,} conversations")
                 next_report = writer.conversations + step

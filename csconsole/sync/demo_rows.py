@@ -37,11 +37,10 @@ def json_list(values: tuple[str, ...], *, ascii_only: bool = True) -> str:
 
 
 def message_row(
-    row_id: int, conversation_id: int, account_id: int, message: NewMessage, now_text: str
+    conversation_id: int, account_id: int, message: NewMessage, now_text: str
 ) -> tuple[Any, ...]:
-    """The ``messages`` row ``store.inbox._insert_message`` writes, with its id first."""
+    """The ``messages`` row ``store.inbox._insert_message`` writes (SQLite numbers it)."""
     return (
-        row_id,
         conversation_id,
         account_id,
         message.direction.value,
@@ -76,7 +75,7 @@ def message_row(
 
 
 MESSAGE_COLUMNS = (
-    "id, conversation_id, account_id, direction, message_id, in_reply_to, refs, from_name, "
+    "conversation_id, account_id, direction, message_id, in_reply_to, refs, from_name, "
     "from_addr, to_addrs, cc_addrs, subject, author, sent_at, received_at, headers, body_text, "
     "body_html_text, body_truncated, language, size, seen, flags, decode_warning, bodystructure, "
     "folder_id, uidvalidity, uid, modseq, external_id, created_at"

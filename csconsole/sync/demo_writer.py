@@ -1,13 +1,16 @@
 """Bulk inserts of demo batches: one ``executemany`` per table per batch.
 
-The store is fresh, so the generator's dense keys become row ids directly and
-nothing has to be read back. Rows match what ``store.inbox``, ``store.orders`` and
+The store is fresh, so the generator's keys become row ids directly and nothing
+has to be read back. Rows match what ``store.inbox``, ``store.orders`` and
 ``store.conversation_state`` write for the same facts (see ``sync.demo_rows``).
+``batch_rows`` is pure, so worker processes can build the rows (``sync.demo_parallel``)
+and the process holding the store only inserts them.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -43,30 +46,63 @@ def _contact_key(kind: str, display: str) -> str:
     return display.strip()
 
 
+@dataclass(frozen=True)
+class RowContext:
+    """What rows depend on besides the batch (picklable, for worker processes)."""
+
+    account_ids: dict[str, int]
+    now_text: str
+    sla: SlaPolicies
+
+
+@dataclass
+class BatchRows:
+    """Each table's rows for one batch, in the order they are inserted."""
+
+    conversations: int = 0
+    tables: list[tuple[str, list[tuple[Any, ...]]]] = field(default_factory=list)
+
+
+def batch_rows(batch: DemoBatch, context: RowContext) -> BatchRows:
+    """The rows of one batch (no store needed)."""
+    builder = _Rows(context)
+    builder.customers(batch)
+    builder.orders(batch)
+    builder.conversations(batch)
+    return BatchRows(len(batch.conversations), builder.tables)
+
+
 class DemoWriter:
-    """Writes batches in order, numbering messages, shipments and notes as it goes."""
+    """Inserts batches (or rows built elsewhere) in order."""
 
     def __init__(
         self, db: Database, account_ids: dict[str, int], now_text: str, sla: SlaPolicies
     ) -> None:
         self.db = db
-        self.account_ids = account_ids
-        self.now_text = now_text
-        self.sla = sla
+        self.context = RowContext(account_ids, now_text, sla)
         self.conversations = 0
-        self._message_id = 0
 
     def write(self, batch: DemoBatch) -> None:
-        self._customers(batch)
-        self._orders(batch)
-        self._conversations(batch)
-        self.conversations += len(batch.conversations)
+        self.insert(batch_rows(batch, self.context))
+
+    def insert(self, rows: BatchRows) -> None:
+        for sql, values in rows.tables:
+            if values:
+                self.db.conn.executemany(sql, values)
+        self.conversations += rows.conversations
+
+
+class _Rows:
+    def __init__(self, context: RowContext) -> None:
+        self.account_ids = context.account_ids
+        self.now_text = context.now_text
+        self.sla = context.sla
+        self.tables: list[tuple[str, list[tuple[Any, ...]]]] = []
 
     def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            self.db.conn.executemany(sql, rows)
+        self.tables.append((sql, rows))
 
-    def _customers(self, batch: DemoBatch) -> None:
+    def customers(self, batch: DemoBatch) -> None:
         now = self.now_text
         self._many(
             "INSERT INTO customers(id, display_name, language, notes, created_at, updated_at) "
@@ -88,7 +124,7 @@ class DemoWriter:
             ],
         )
 
-    def _orders(self, batch: DemoBatch) -> None:
+    def orders(self, batch: DemoBatch) -> None:
         shop = self.account_ids["demo-shop"]
         orders: list[tuple[Any, ...]] = []
         shipments: list[tuple[Any, ...]] = []
@@ -178,7 +214,7 @@ class DemoWriter:
             notes,
         )
 
-    def _conversations(self, batch: DemoBatch) -> None:
+    def conversations(self, batch: DemoBatch) -> None:
         numbers = {o.key: o.record.number for o in batch.orders}
         conversations: list[tuple[Any, ...]] = []
         messages: list[tuple[Any, ...]] = []
@@ -192,10 +228,7 @@ class DemoWriter:
             )
             conversations.append(folded.row)
             for message in folded.messages:
-                self._message_id += 1
-                messages.append(
-                    message_row(self._message_id, conv.key, account_id, message, self.now_text)
-                )
+                messages.append(message_row(conv.key, account_id, message, self.now_text))
             events.extend(
                 (at, actor, kind, conv.key, None, data) for at, actor, kind, data in folded.events
             )
