@@ -60,9 +60,9 @@ class _TextExtractor:
             return
         if not raw and (self._pending or not self.size):
             text = text.lstrip(" ")
-        if self._pending:
-            if self.size:
-                text = "\n" * self._pending + "> " * min(self._quote, 8) + text
+        if self._pending or not self.size:
+            breaks = "\n" * self._pending if self.size else ""
+            text = breaks + "> " * min(self._quote, 8) + text
             self._pending = 0
         if self.size < MAX_TEXT_CHARS:
             self.out.append(text)
@@ -101,9 +101,9 @@ class _TextExtractor:
             indent = "  " * min(max(len(self._lists) - 1, 0), 8)
             if self._lists and self._lists[-1][0]:
                 self._lists[-1][1] += 1
-                self._emit(f"{indent}{self._lists[-1][1]}. ")
+                self._emit(f"{indent}{self._lists[-1][1]}. ", raw=True)
             else:
-                self._emit(f"{indent}• ")
+                self._emit(f"{indent}• ", raw=True)
         elif tag in {"td", "th"}:
             self._emit("  ")
         elif tag == "hr":
