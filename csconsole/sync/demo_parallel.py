@@ -9,14 +9,18 @@ The rows are the same as those built in one process.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from csconsole.sources.demo import SliceJob, run_slice
 from csconsole.sync.demo_writer import BatchRows, RowContext, batch_rows
+
+_log = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -34,11 +38,22 @@ def demo_rows(
 ) -> Iterator[BatchRows]:
     """Every batch's rows in key order; in this process when there is one slice."""
     count = default_workers() if workers is None else workers
-    if count <= 0 or len(jobs) == 1:
-        for job in jobs:
-            for batch in run_slice(job):
-                yield batch_rows(batch, context)
-        return
+    done = 0
+    if count > 0 and len(jobs) > 1:
+        try:
+            for rows in _in_workers(jobs, context, count):
+                yield from rows
+                done += 1
+        except BrokenProcessPool:
+            # Workers cannot start when the main program cannot be re-imported (a script
+            # fed on stdin, say); the remaining slices are built here instead.
+            _log.warning("demo worker processes failed; building the rest in this process")
+    for job in jobs[done:]:
+        for batch in run_slice(job):
+            yield batch_rows(batch, context)
+
+
+def _in_workers(jobs: list[SliceJob], context: RowContext, count: int) -> Iterator[list[BatchRows]]:
     # spawn: workers start clean, with no inherited SQLite handle or thread.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=count, mp_context=spawn) as pool:
@@ -53,4 +68,4 @@ def demo_rows(
             following = next(queued, None)
             if following is not None:
                 pending.append(pool.submit(slice_rows, following, context))
-            yield from rows
+            yield rows
