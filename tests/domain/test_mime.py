@@ -180,8 +180,9 @@ def test_hostile_specifics() -> None:
     names = [a.filename for a in _parse("hostile/06-path-traversal-filenames.eml").attachments]
     assert names == ["passwd", "evil.dll", "job", "attachment.bin"]
     names = [a.filename for a in _parse("hostile/07-escapes-in-filenames.eml").attachments]
-    assert names[:3] == ["notes.txt", "click.pdf", "_CON.txt"]
-    assert names[3].endswith(".pdf") and len(names[3]) == 150
+    assert names[:4] == ["notes.txt", "click.pdf", "_CON.txt", "red.txt"]
+    assert names[4].endswith(".pdf") and len(names[4]) == 150
+    assert _parse("hostile/04-c1-controls.eml").from_name == "Eve"
 
 
 def test_huge_header_and_deep_nesting_are_bounded() -> None:

@@ -322,7 +322,7 @@ def hostile_cases() -> dict[str, bytes]:
     bomb = gzip.compress(b"\0" * 20_000_000, compresslevel=9, mtime=0)
     return {
         "01-csi-bel-subject.eml": _msg(
-            "Subject: " + _utf8_word(f"Refund {ESC}[2J{ESC}[31mNOW{BEL}"), "body", mid=101
+            "Subject: " + _utf8_word(f"Refund {ESC}[2J{ESC}[31mNOW{BEL}{OSC52}"), "body", mid=101
         ),
         "02-osc52-from-name.eml": _msg(
             f'Subject: clipboard\r\nFrom: "Boss {OSC52}" <boss@evil.example>', "osc 52", mid=102
@@ -334,6 +334,7 @@ def hostile_cases() -> dict[str, bytes]:
         ),
         "04-c1-controls.eml": _msg(
             "Subject: =?utf-8?q?c1_=C2=9B31m_red_=C2=9D0;title=07?=\r\n"
+            "From: =?utf-8?q?=C2=9B8mEve=C2=85?= <eve@evil.example>\r\n"
             "Content-Type: text/plain; charset=utf-8",
             "before \u009b31m after \u009d2;x\u009c \u0085 next",
             mid=104,
@@ -367,6 +368,7 @@ def hostile_cases() -> dict[str, bytes]:
                 ),
                 _attachment('attachment; filename="' + _utf8_word(f"{OSC8}click.pdf") + '"'),
                 _attachment('attachment; filename="CON.txt"'),
+                _attachment("attachment; filename*=utf-8''%C2%9B31mred%C2%9Dx%C2%9C.txt"),
                 _attachment('attachment; filename="' + "ب" * 400 + '.pdf"'),
             ],
             mid=107,
@@ -414,7 +416,7 @@ def hostile_cases() -> dict[str, bytes]:
         "16-osc8-encoded-name-and-subject.eml": _msg(
             "Subject: " + _utf8_word(f"{OSC8}Your invoice{ESC}]8;;{ESC}\\") + "\r\n"
             "From: " + _utf8_word(f"Support {ESC}[8mhidden{ESC}[0m") + " <s@evil.example>\r\n"
-            "To: " + _utf8_word(f"{ESC}]0;pwned{BEL}Agent") + " <agent@shop.example>",
+            "To: " + _utf8_word(f"{OSC8}Agent{ESC}]0;pwned{BEL}") + " <agent@shop.example>",
             "osc 8 in headers",
             mid=116,
         ),
