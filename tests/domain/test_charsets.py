@@ -76,10 +76,20 @@ def test_utf16_labels_are_not_taken_for_ascii() -> None:
     assert decode_bytes("hi".encode("utf-16-le"), "utf-16le") == ("hi", None)
 
 
-def test_utf8_arabic_labelled_windows_1256_is_read_as_utf8() -> None:
-    text, warning = decode_bytes(COMPLAINT.encode(), "windows-1256")
+@pytest.mark.parametrize("label", ["windows-1256", "iso-8859-6-i", "x-mac-arabic"])
+def test_utf8_arabic_under_a_legacy_arabic_label_is_read_as_utf8(label: str) -> None:
+    text, warning = decode_bytes(COMPLAINT.encode(), label)
     assert text == COMPLAINT
     assert warning is not None and "UTF-8" in warning
+
+
+@pytest.mark.parametrize("label", [None, "iso-8859-1"])
+def test_persian_letters_in_cp1256_are_recognised(label: str | None) -> None:
+    """پ چ ژ گ ک, tatweel and «» quotes all belong to Persian text in windows-1256."""
+    text = "گزارش پيگيري سفارش: چند ژاکت و کفش، لطفاً «فوري» ـ ممنون"
+    decoded, warning = decode_bytes(text.encode("cp1256"), label)
+    assert decoded == text
+    assert warning is not None and "cp1256" in warning
 
 
 def test_cp1256_labelled_utf8_is_read_as_arabic() -> None:
