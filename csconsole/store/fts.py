@@ -74,7 +74,7 @@ def index_conversations(db: Database, conversation_ids: Iterable[int]) -> None:
         )
 
 
-class _WordCache:
+class WordCache:
     """``normalize_for_search`` / ``normalize_for_index`` word by word, remembering words.
 
     A bulk rebuild normalises the same words over and over. Both functions treat a
@@ -122,6 +122,24 @@ class _WordCache:
         return f"{joined} {' '.join(extras)}" if extras else joined
 
 
+def index_row(
+    words: WordCache,
+    conv_id: int,
+    subject: str | None,
+    newest_first: list[tuple[str, str, str, str, str]],
+    people: str,
+    numbers: str | None,
+) -> tuple[int, str, str, str, str]:
+    """One ``search_index`` row from a conversation's parts (bulk loads build these)."""
+    return (
+        conv_id,
+        words.index(subject or ""),
+        words.index(_join_bodies(newest_first)),
+        words.search(people),
+        words.search(numbers or ""),
+    )
+
+
 def rebuild_search_index(db: Database) -> None:
     """Index every conversation from scratch (used by migrations and bulk loads).
 
@@ -130,7 +148,7 @@ def rebuild_search_index(db: Database) -> None:
     take seconds; the rows are the same ``index_conversations`` writes.
     """
     db.execute("DELETE FROM search_index")
-    words = _WordCache()
+    words = WordCache()
     heads = db.execute(f"{_ROWS_SQL} ORDER BY c.id DESC")
     messages = db.execute(
         "SELECT conversation_id, subject, body_text, body_html_text, from_name, from_addr "
@@ -146,13 +164,7 @@ def rebuild_search_index(db: Database) -> None:
             own.append(pending[1:])
             pending = messages.fetchone()
         rows.append(
-            (
-                conv_id,
-                words.index(subject or ""),
-                words.index(_join_bodies(own)),
-                words.search(f"{name or ''} {contacts or ''}"),
-                words.search(numbers or ""),
-            )
+            index_row(words, conv_id, subject, own, f"{name or ''} {contacts or ''}", numbers)
         )
         if len(rows) >= 2000:
             _insert_rows(db, rows)

@@ -26,7 +26,6 @@ from csconsole.sources.demo import DEFAULT_SEED, DEFAULT_SIZE, GENERATOR_VERSION
 from csconsole.sources.demo_records import DEMO_ACCOUNTS, SHOP_ACCOUNT
 from csconsole.store.canned import replace_all
 from csconsole.store.db import open_store
-from csconsole.store.fts import rebuild_search_index
 from csconsole.store.inbox import ensure_account
 from csconsole.sync.demo_parallel import demo_rows
 from csconsole.sync.demo_writer import DemoWriter
@@ -147,8 +146,7 @@ def load_demo(
             if writer.conversations >= next_report or writer.conversations == size:
                 say(f"wrote {writer.conversations:,}/{size:,} conversations")
                 next_report = writer.conversations + step
-        say("indexing for search")
-        rebuild_search_index(db)
+        # The rows carried the search index (built as store.fts.rebuild_search_index would).
         shop_id = account_ids[SHOP_ACCOUNT.name]
         values = {
             "demo.version": GENERATOR_VERSION,

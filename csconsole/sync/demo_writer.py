@@ -18,12 +18,16 @@ from sqlite_utils import Database
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email, normalize_phone
 from csconsole.sources.demo_records import DemoBatch
+from csconsole.store.fts import WordCache, index_row
 from csconsole.sync.demo_rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     fold_conversation,
     message_row,
 )
+
+# Per process: workers and the writer each keep their own words.
+_WORDS = WordCache()
 
 _ORDER_COLUMNS = (
     "id, account_id, external_id, number, customer_id, customer_name, email, phone, status, "
@@ -220,6 +224,12 @@ class _Rows:
         messages: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
         tags: list[tuple[int, str]] = []
+        index: list[tuple[int, str, str, str, str]] = []
+        # As store.fts joins them: the name, then the contacts in the order they were filed.
+        people = {
+            c.key: f"{c.display_name} {' '.join(x.display.strip() for x in c.contacts)}"
+            for c in batch.customers
+        }
         links: list[tuple[int, int, str, str]] = []
         for conv in batch.conversations:
             account_id = self.account_ids[conv.account]
@@ -229,6 +239,23 @@ class _Rows:
             conversations.append(folded.row)
             for message in folded.messages:
                 messages.append(message_row(conv.key, account_id, message, self.now_text))
+            newest_first = [
+                (m.subject, m.body_text, m.body_html_text, m.from_name, m.from_addr)
+                for _, m in sorted(
+                    enumerate(folded.messages), key=lambda p: (p[1].sent_at, p[0]), reverse=True
+                )
+            ]
+            linked = " ".join(numbers[key] for key in conv.order_keys if key in numbers)
+            index.append(
+                index_row(
+                    _WORDS,
+                    conv.key,
+                    conv.subject,
+                    newest_first,
+                    people.get(conv.customer_key, " "),
+                    linked or None,
+                )
+            )
             events.extend(
                 (at, actor, kind, conv.key, None, data) for at, actor, kind, data in folded.events
             )
@@ -261,4 +288,8 @@ class _Rows:
             "INSERT INTO events(at, actor, kind, conversation_id, order_id, data) "
             "VALUES (?,?,?,?,?,?)",
             events,
+        )
+        self._many(
+            "INSERT INTO search_index(rowid, subject, body, people, orders) VALUES (?, ?, ?, ?, ?)",
+            index,
         )

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csconsole.domain.text import normalize_for_index, normalize_for_search
-from csconsole.store.fts import _WordCache
+from csconsole.store.fts import WordCache
 
 # Letters, variants, marks, digits and joiners where folding could go wrong at a boundary.
 _TRICKY = (
@@ -25,7 +25,7 @@ _TEXT = st.text(alphabet=st.sampled_from(_TRICKY), max_size=40) | st.text(max_si
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_word_cache_equals_the_whole_string_functions(text: str) -> None:
-    cache = _WordCache()
+    cache = WordCache()
     assert cache.search(text) == normalize_for_search(text)
     assert cache.index(text) == normalize_for_index(text)
     # A second pass comes from the cache and must still agree.
@@ -34,7 +34,7 @@ def test_word_cache_equals_the_whole_string_functions(text: str) -> None:
 
 
 def test_persian_compounds_index_both_split_and_joined() -> None:
-    cache = _WordCache()
+    cache = WordCache()
     text = "می\u200cخواهم سفارش ۱۰۰۱"
     assert cache.index(text) == normalize_for_index(text)
     assert "میخواهم" in cache.index(text).split()

@@ -10,6 +10,8 @@ import pytest
 
 from csconsole.domain.sla import SlaPolicies
 from csconsole.sources import demo
+from csconsole.store.db import open_store
+from csconsole.store.fts import rebuild_search_index
 from csconsole.sync import demo_load
 from csconsole.sync.demo_load import build_demo_store
 from csconsole.sync.demo_parallel import demo_rows
@@ -63,3 +65,21 @@ def test_a_sliced_demo_loads_and_reads_like_any_other(
         conn.close()
     assert {"en", "ar", "fa"} <= languages
     assert message_ids == list(range(1, len(message_ids) + 1))
+
+
+def test_the_loaded_search_index_equals_a_full_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo_load, "slice_jobs", functools.partial(demo.slice_jobs, slice_size=100))
+    path = tmp_path / "indexed.sqlite"
+    build_demo_store(path, size=300, now=NOW)
+    db = open_store(path)
+    try:
+        query = "SELECT rowid, subject, body, people, orders FROM search_index ORDER BY rowid"
+        loaded = db.execute(query).fetchall()
+        with db.atomic():
+            rebuild_search_index(db)
+        assert len(loaded) == 300
+        assert loaded == db.execute(query).fetchall()
+    finally:
+        db.close()
