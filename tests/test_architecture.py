@@ -24,7 +24,8 @@ def core_modules() -> list[str]:
 
 def loaded_after(code: str) -> set[str]:
     """Run code in a fresh interpreter; return the top-level modules it loaded."""
-    probe = code + "\nimport sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    report = "import sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    probe = f"{code}\n{report}"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )

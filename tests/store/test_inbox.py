@@ -88,7 +88,7 @@ def test_customer_message_wakes_snoozed_and_reopens_closed(fresh_store: Database
 def test_backfilled_older_mail_does_not_reopen(fresh_store: Database) -> None:
     """History arriving during a first sync must not reopen what the agent closed."""
     db = fresh_store
-    account, conv = conversation(db)
+    _account, conv = conversation(db)
     add_message(db, conv, NewMessage(Direction.IN, "2026-11-20T10:00:00Z", body_text="new"))
     db.execute("UPDATE conversations SET status = 'closed' WHERE id = ?", [conv])
     add_message(db, conv, NewMessage(Direction.IN, "2026-10-01T10:00:00Z", body_text="old"))
@@ -98,7 +98,7 @@ def test_backfilled_older_mail_does_not_reopen(fresh_store: Database) -> None:
 
 def test_internal_note_does_not_count_as_a_reply(fresh_store: Database) -> None:
     db = fresh_store
-    account, conv = conversation(db)
+    _account, conv = conversation(db)
     add_message(db, conv, NewMessage(Direction.IN, "2026-11-20T10:00:00Z", body_text="Hi"))
     add_message(
         db, conv, NewMessage(Direction.NOTE, "2026-11-20T11:00:00Z", body_text="VIP customer")
