@@ -21,6 +21,8 @@ from csconsole.store.db import open_store
 if TYPE_CHECKING:
     from csconsole.config import Config
     from csconsole.services.inbox import InboxService
+    from csconsole.services.orders import OrdersService
+    from csconsole.services.replies import RepliesService
 
 
 class Services:
@@ -34,6 +36,8 @@ class Services:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         from csconsole.services.inbox import InboxService
+        from csconsole.services.orders import OrdersService
+        from csconsole.services.replies import RepliesService
 
         self.store_path = Path(store_path)
         self.config = config
@@ -42,6 +46,8 @@ class Services:
         self._lock = threading.Lock()
         self._opened: list[Database] = []
         self.inbox: InboxService = InboxService(self)
+        self.orders: OrdersService = OrdersService(self)
+        self.replies: RepliesService = RepliesService(self)
 
     def db(self) -> Database:
         """This thread's connection to the store, opened on first use."""

@@ -193,6 +193,14 @@ def watch(
     """Keep every source in sync until ``stop`` is set (one thread per source)."""
     report = progress or (lambda _event: None)
     threads = []
+    if config.accounts or config.channels:
+        # Queued replies leave from here too, so retries after a temporary failure and
+        # replies written offline go out without anyone running `outbox flush`.
+        threads.append(
+            threading.Thread(
+                target=_drain_outbox, args=(store_path, config, stop), daemon=True, name="outbox"
+            )
+        )
     for ref in configured_sources(config, only):
         target = _watch_imap if ref.kind == "imap" else _watch_polled
         thread = threading.Thread(
@@ -201,10 +209,31 @@ def watch(
             daemon=True,
             name=f"sync-{ref.name}",
         )
-        thread.start()
         threads.append(thread)
     for thread in threads:
+        thread.start()
+    for thread in threads:
         thread.join()
+
+
+OUTBOX_INTERVAL = 10.0
+
+
+def _drain_outbox(store_path: Path, config: Config, stop: threading.Event) -> None:
+    from csconsole.services import Services
+    from csconsole.services.replies import RepliesService
+
+    services = Services(store_path, config)
+    outbox = RepliesService(services).outbox
+    try:
+        while not stop.is_set():
+            try:
+                outbox.drain()
+            except Exception:  # a failed pass must not end the loop: rows keep their state
+                log.exception("sending queued replies failed")
+            stop.wait(OUTBOX_INTERVAL)
+    finally:
+        services.close()
 
 
 def _watch_polled(
