@@ -325,3 +325,20 @@ async def test_low_bandwidth_drops_the_footer_and_animation(app_factory: Factory
         assert app.animation_level == "none"
         assert not app.screen.query("Footer")
         assert "Alice Brown" in screen_text(app)
+
+
+async def test_reply_without_a_mail_account_explains_instead_of_crashing(
+    app_factory: Factory, built: Built
+) -> None:
+    """The demo and a fresh install have no account to send from: say so and stay up."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConversationScreen), "no editor without an account"
+        assert "no mail account configured" in screen_text(app)
+        assert app.is_running

@@ -7,15 +7,15 @@ with ``ConversationChanged`` or ``ActionFailed``.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual.message import Message
 from textual.screen import Screen
 
 from csconsole.domain.clock import to_iso
 from csconsole.domain.display_dates import format_full
+from csconsole.domain.outgoing import ReplyError
 from csconsole.services.inbox import NotFound
 from csconsole.ui.messages import ActionFailed, ConversationChanged
 from csconsole.ui.screens.dialogs import PromptDialog, SnoozeDialog
@@ -24,8 +24,6 @@ from csconsole.ui.workers import run_in_thread
 if TYPE_CHECKING:
     from csconsole.services import Services
     from csconsole.ui.app import CsConsoleApp
-
-REPLY_SCREEN = "csconsole.ui.screens.compose"
 
 
 class ConversationActions(Screen[None]):
@@ -164,18 +162,15 @@ class ConversationActions(Screen[None]):
         )
 
     def action_reply(self) -> None:
-        """Open the reply editor when it is installed (``csconsole.ui.screens.compose``).
-
-        The module must offer ``ComposeScreen(services, config, conversation_id)`` (or a
-        ``make_reply_screen`` function taking the same arguments).
-        """
+        """Open the reply editor; a conversation that cannot be answered says why."""
         conversation_id = self.current_id()
         if conversation_id is None:
             return
+        from csconsole.ui.screens.compose import make_reply_screen
+
         try:
-            module: Any = importlib.import_module(REPLY_SCREEN)
-        except ImportError:
-            self.post_message(ActionFailed("conversation.reply", "replying is not available"))
+            screen = make_reply_screen(self.services, self.console.config, conversation_id)
+        except ReplyError as error:
+            self.post_message(ActionFailed("conversation.reply", str(error)))
             return
-        factory = getattr(module, "make_reply_screen", None) or module.ComposeScreen
-        self.app.push_screen(factory(self.services, self.console.config, conversation_id))
+        self.app.push_screen(screen)
