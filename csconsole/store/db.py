@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -16,6 +18,33 @@ class StoreError(Exception):
     """The store could not be opened or written (disk full, locked, corrupt)."""
 
 
+class StoreDatabase(Database):
+    """A sqlite-utils Database whose write transactions take the write lock up front.
+
+    The UI, the pollers and the sender each write through their own connection. A
+    deferred transaction that reads and then writes fails at once with "database is
+    locked" when another connection committed in between (WAL cannot upgrade a stale
+    snapshot); ``BEGIN IMMEDIATE`` waits for the busy timeout instead. Nested blocks
+    stay savepoints, as in sqlite-utils.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # inside our transaction: a savepoint
+                yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        self.conn.commit()
+
+
 def open_store(path: Path | str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date.
 
@@ -26,17 +55,24 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-        db = Database(conn)
+        db = StoreDatabase(conn)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
         if db.journal_mode != "wal":
             db.enable_wal()
-        if migrate:
-            migrations.apply(db)
+        if migrate and migrations.pending(db):
+            _migrate(db)
     except (sqlite3.DatabaseError, OSError) as error:
         raise StoreError(f"cannot open the store at {path}: {error}") from error
     return db
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations while holding the write lock, so that threads or
+    processes opening a new store together wait for each other instead of failing."""
+    with db.atomic():
+        migrations.apply(db)
 
 
 def open_memory_store() -> Database:

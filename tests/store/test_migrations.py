@@ -83,3 +83,29 @@ def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     names = [migration.name for migration in migrations.applied(db)]
     assert "0003_saved_views" not in names
     assert db["messages"].count == 1
+
+
+def test_many_threads_opening_a_new_store_together_all_succeed(tmp_path: Path) -> None:
+    """The console's workers and the pollers open the same new store at once."""
+    import threading
+
+    path = tmp_path / "new.sqlite"
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            open_store(path).close()
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db = open_store(path)
+    assert migrations.pending(db) == []
+    assert len(migrations.applied(db)) == len(migrations._migrations)
