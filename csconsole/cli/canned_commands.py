@@ -9,14 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from csconsole.cli.options import StoreOption
 from csconsole.domain.text import sanitize
 
 if TYPE_CHECKING:
     from csconsole.services.replies import RepliesService
-
-StoreOption = Annotated[
-    Path | None, typer.Option("--store", help="Store file (default: the user's store).")
-]
 
 
 def register(

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from csconsole import paths
+from csconsole.cli.options import JsonOption, StoreOption, open_existing_store
 from csconsole.domain.text import sanitize
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store file to read (default: the user's store)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 JSON_DROP = ("raw",)
-
-
-def _open(store: Path | None) -> Any:
-    from csconsole.store.db import StoreError, open_store
-
-    path = store or paths.store_file()
-    if not path.exists():
-        typer.echo(
-            f"csconsole: no store at {path} yet; run `csconsole sync` or try `csconsole demo`",
-            err=True,
-        )
-        raise typer.Exit(1)
-    try:
-        return open_store(path)
-    except StoreError as error:
-        typer.echo(f"csconsole: {error}", err=True)
-        raise typer.Exit(1) from error
 
 
 def _clean(order: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +61,7 @@ def order(
     from csconsole.domain.text import to_ascii_digits
     from csconsole.store.orders import find_orders_by_number, get_order
 
-    db = _open(store)
+    db = open_existing_store(store)
     found = [get_order(db, o["id"]) for o in find_orders_by_number(db, to_ascii_digits(number))]
     orders = [o for o in found if o is not None]
     if as_json:
@@ -115,7 +92,7 @@ def orders(
     from csconsole.domain.text import normalize_email
     from csconsole.store.orders import list_orders, orders_for_email
 
-    db = _open(store)
+    db = open_existing_store(store)
     rows = orders_for_email(db, normalize_email(customer)) if customer else list_orders(db, limit)
     rows = rows[:limit]
     if as_json:

@@ -11,16 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from csconsole import paths
+from csconsole.cli.options import JsonOption, StoreOption
 from csconsole.domain.text import sanitize
 
 if TYPE_CHECKING:
     from csconsole.domain.outgoing import OutboxItem
     from csconsole.services.replies import RepliesService
 
-StoreOption = Annotated[
-    Path | None, typer.Option("--store", help="Store file (default: the user's store).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
 outbox_app = typer.Typer(
     name="outbox", help="Replies on their way out.", invoke_without_command=True

@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from csconsole import paths
+from csconsole.cli.options import JsonOption, StoreOption, open_existing_store
 from csconsole.domain.search_query import QueryError, parse_query
 from csconsole.domain.text import sanitize
-
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="Store file to read (default: the user's store)."),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-def _open(store: Path | None) -> Any:
-    from csconsole.store.db import StoreError, open_store
-
-    path = store or paths.store_file()
-    if not path.exists():
-        typer.echo(
-            f"csconsole: no store at {path} yet; run `csconsole sync` or try `csconsole demo`",
-            err=True,
-        )
-        raise typer.Exit(1)
-    try:
-        return open_store(path)
-    except StoreError as error:
-        typer.echo(f"csconsole: {error}", err=True)
-        raise typer.Exit(1) from error
 
 
 def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
@@ -43,7 +19,7 @@ def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """
     from csconsole.store.stats import store_stats
 
-    figures = store_stats(_open(store))
+    figures = store_stats(open_existing_store(store))
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -77,7 +53,7 @@ def search(
     except QueryError as error:
         typer.echo(f"csconsole: {error}", err=True)
         raise typer.Exit(2) from error
-    hits = search_conversations(_open(store), parsed, limit=limit)
+    hits = search_conversations(open_existing_store(store), parsed, limit=limit)
     if as_json:
         typer.echo(json.dumps([hit.as_json() for hit in hits], ensure_ascii=False, indent=2))
         return
