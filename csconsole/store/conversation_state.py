@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from csconsole.domain.clock import now_iso
 from csconsole.domain.inbox_models import SavedView
 from csconsole.domain.models import Direction, NewMessage, Status
+from csconsole.store import flag_queue
 from csconsole.store.fts import index_conversations
 from csconsole.store.inbox import add_message, record_event
 
@@ -52,6 +53,8 @@ def set_status(
     if reason:
         data["reason"] = reason
     record_event(db, "conversation.status", actor=actor, conversation_id=conversation_id, data=data)
+    if before != status.value:
+        flag_queue.queue_status(db, conversation_id, status)  # same transaction as the change
     return before
 
 
@@ -116,6 +119,7 @@ def set_read(db: Database, conversation_id: int, read: bool, *, actor: str) -> N
         db.execute(
             "UPDATE conversations SET unread = max(unread, 1) WHERE id = ?", [conversation_id]
         )
+    flag_queue.queue_read(db, conversation_id, read)  # same transaction as the change
     kind = "conversation.read" if read else "conversation.unread"
     record_event(db, kind, actor=actor, conversation_id=conversation_id)
 

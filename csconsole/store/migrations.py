@@ -346,3 +346,24 @@ def _saved_views(db: Database) -> None:
         );
         """
     )
+
+
+@migrations(name="0004_flag_changes")
+def _flag_changes(db: Database) -> None:
+    """Flag changes made in the console that still have to reach the IMAP server."""
+    db.executescript(
+        """
+        -- Written with the console's state change, deleted once the server has it.
+        CREATE TABLE flag_changes (
+            id            INTEGER PRIMARY KEY,
+            message_id    INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+            folder_id     INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            uidvalidity   INTEGER NOT NULL,
+            uid           INTEGER NOT NULL,
+            add_flags     TEXT NOT NULL DEFAULT '[]',   -- JSON list
+            remove_flags  TEXT NOT NULL DEFAULT '[]',   -- JSON list
+            created_at    TEXT NOT NULL
+        );
+        CREATE INDEX flag_changes_folder ON flag_changes(folder_id, id);
+        """
+    )

@@ -26,10 +26,11 @@ from csconsole.sources import imap_fetch
 from csconsole.sources.imap_connection import CsImapClient
 from csconsole.sources.imap_message import build_message, with_folder
 from csconsole.sources.imap_uidset import compact
-from csconsole.store import mail_state
+from csconsole.store import flag_queue, mail_state
 from csconsole.store.fts import index_conversations
 from csconsole.store.inbox import add_message
 from csconsole.sync import imap_plan
+from csconsole.sync.flag_pushback import push_flag_changes
 from csconsole.sync.imap_reset import rematch_after_reset
 from csconsole.sync.imap_threading import choose_conversation
 
@@ -122,6 +123,7 @@ class ImapAccountSync:
         The configured folders go first; the Sent folder is looked up (a LIST round trip,
         only until it is known) after them, so the inbox is never kept waiting.
         """
+        push_flag_changes(self.db, self.client, self.account_id)  # console changes first
         plan = self.folders()
         reports = [self._guarded(name, role) for name, role in plan]
         sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
@@ -207,7 +209,8 @@ class ImapAccountSync:
                 self.client, local, exists=selected.exists
             )
             vanished = imap_plan.removed(local, server_uids, uidnext=cursor.uidnext)
-        flags = {uid: value for uid, value in flags.items() if uid in local}
+        queued = flag_queue.pending_uids(self.db, cursor.id, uidvalidity)  # not stored yet
+        flags = {uid: value for uid, value in flags.items() if uid in local and uid not in queued}
         with self.db.atomic():
             if vanished:
                 convs = mail_state.detach_uids(self.db, cursor.id, uidvalidity, vanished)
