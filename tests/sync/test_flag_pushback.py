@@ -134,6 +134,34 @@ def test_change_from_another_client_during_the_queue_does_not_undo_ours(
     assert all(SEEN in f for f in server_flags(server, user, uids))
 
 
+def test_later_change_wins_when_several_are_queued(setup: Setup, fresh_store: Database) -> None:
+    server, user, account, services, uids = setup
+    conversation = only_conversation(fresh_store)
+    services.inbox.mark_read(conversation)
+    services.inbox.set_pending(conversation)
+    services.inbox.mark_read(conversation, read=False)
+    services.inbox.close(conversation)
+    sync(fresh_store, account, user[1])
+    first, newest = server_flags(server, user, uids)
+    assert {SEEN, CLOSED} <= first and PENDING not in first
+    assert CLOSED in newest and not newest & {SEEN, PENDING}
+
+
+def test_changes_for_a_reset_folder_are_dropped(setup: Setup, fresh_store: Database) -> None:
+    server, user, account, services, _ = setup
+    conversation = only_conversation(fresh_store)
+    services.inbox.close(conversation)
+    server.recreate_folder(user, "INBOX", [mail("Someone else"), mail("And another")])
+    with fresh_store.atomic():  # the queued UIDs now name the new messages (3 and 4)
+        fresh_store.execute("UPDATE flag_changes SET uid = uid + 2")
+    sync(fresh_store, account, user[1])  # the old UIDs now name other messages: leave them be
+    assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(0,)]
+    with server.client(*user) as other:
+        other.select_folder("INBOX", readonly=True)
+        on_server = other.get_flags(other.search(["ALL"]))
+    assert len(on_server) == 2 and all(CLOSED not in f for f in on_server.values())
+
+
 @pytest.mark.skip(
     reason="the Dovecot fixture always offers \\* in PERMANENTFLAGS; the local-only rule "
     "for keywords is covered by imap_flags.storable in test_parts_and_flags"
