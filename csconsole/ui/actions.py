@@ -128,6 +128,12 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "order.copy-tracking", "copy_tracking", "y", "Copy tracking link", "conversation", False
     ),
+    # The first linked order; each shows a confirm dialog before anything is sent.
+    Action("order.note", "order_note", "M", "Order: add note", "conversation", False),
+    Action("order.complete", "order_complete", "C", "Order: mark completed", "conversation", False),
+    Action("order.hold", "order_hold", "O", "Order: put on hold", "conversation", False),
+    Action("order.cancel", "order_cancel", "X", "Order: cancel", "conversation", False),
+    Action("order.refund", "order_refund", "F", "Order: refund", "conversation", False),
 )
 
 THREAD_ONLY = frozenset(
@@ -146,7 +152,7 @@ THREAD_ONLY = frozenset(
         "save-attachment",
         "open-attachment",
     }
-) | {"order.copy-tracking"}
+) | {a.id for a in ACTIONS if a.id.startswith("order.")}
 
 BY_ID = {action.id: action for action in ACTIONS}
 

@@ -100,4 +100,12 @@ class ConversationCommands(InboxCommands):
         )
         if getattr(screen, "tracking_links", lambda: [])():
             entries.append(("order: copy tracking link", "", partial(act, "copy_tracking")))
+        for name, action, help_text in (
+            ("order: add note…", "order_note", "First linked order; staff only"),
+            ("order: mark completed", "order_complete", "WooCommerce; asks to confirm"),
+            ("order: put on hold", "order_hold", "WooCommerce; asks to confirm"),
+            ("order: cancel…", "order_cancel", "Shows what happens; asks a reason"),
+            ("order: refund…", "order_refund", "Shows amount and gateway; asks a reason"),
+        ):
+            entries.append((name, help_text, partial(act, action)))
         return entries

@@ -23,7 +23,7 @@ from csconsole.ui.actions import bindings_for
 from csconsole.ui.commands import ConversationCommands
 from csconsole.ui.messages import ActionFailed, ConversationChanged, InboxChanged
 from csconsole.ui.rtl import display
-from csconsole.ui.screens.conversation_actions import ConversationActions
+from csconsole.ui.screens.order_actions import OrderActions
 from csconsole.ui.widgets.side_panes import CustomerPane, OrderPane
 from csconsole.ui.widgets.status_bar import StatusBar
 from csconsole.ui.widgets.thread_view import ThreadOptions, ThreadView
@@ -31,7 +31,7 @@ from csconsole.ui.widgets.thread_view import ThreadOptions, ThreadView
 Stepper = Callable[[int, int], "int | None"]
 
 
-class ConversationScreen(ConversationActions):
+class ConversationScreen(OrderActions):
     """The thread, newest at the bottom, with the customer and orders on the right."""
 
     BINDING_GROUP_TITLE = "Conversation"
@@ -161,6 +161,16 @@ class ConversationScreen(ConversationActions):
             for s in order.shipments
             if s.tracking_url
         ]
+
+    def first_linked_order(self) -> int | None:
+        linked = [o.id for o in self.detail.orders if o.linked] if self.detail else []
+        return linked[0] if linked else None
+
+    def order_feedback(self, text: str) -> None:
+        self.query_one(StatusBar).say(text)
+
+    async def reload_after_order_action(self) -> None:
+        await self.load(mark_read=False)
 
     def action_copy_tracking(self) -> None:
         links = self.tracking_links()

@@ -1,0 +1,91 @@
+"""The confirm step of every order action: exactly what will happen, and why.
+
+Money, stock, the payment gateway and the customer's inbox are each stated as a
+plain yes/no line, so nobody refunds through a gateway they thought was manual.
+Cancel and refund do not go through without a reason; it becomes an internal note.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from csconsole.domain.text import sanitize
+from csconsole.services.orders import OrderActionPlan
+
+REASON_REQUIRED = frozenset({"cancel", "refund"})
+
+
+def plan_facts(plan: OrderActionPlan) -> list[str]:
+    """The yes/no lines every plan gets, whatever its own wording says."""
+    currency = sanitize(plan.currency)
+    facts = [
+        f"Amount: {sanitize(plan.amount)} {currency}".rstrip()
+        if plan.amount is not None
+        else "Amount: no money moves",
+        "Stock: items are restocked" if plan.restock else "Stock: unchanged",
+        "Payment gateway: called (money is sent back)"
+        if plan.calls_gateway
+        else "Payment gateway: not called",
+        "Customer: the shop may email them (its email settings decide)"
+        if plan.notifies_customer
+        else "Customer: not notified",
+    ]
+    if plan.irreversible:
+        facts.append("⚠ This cannot be undone.")
+    return facts
+
+
+class OrderActionDialog(ModalScreen[str | None]):
+    """Show a plan; Enter confirms with the typed reason, Escape cancels (None)."""
+
+    DEFAULT_CSS = """
+    OrderActionDialog { align: center middle; }
+    OrderActionDialog > Vertical { width: 76; height: auto; padding: 1 2; background: $panel;
+                                   border: solid $warning; }
+    OrderActionDialog #title { text-style: bold; }
+    OrderActionDialog #facts { margin: 1 0; }
+    OrderActionDialog #problem { color: $error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel")
+    ]
+
+    def __init__(self, plan: OrderActionPlan) -> None:
+        super().__init__()
+        self.plan = plan
+        self.reason_required = plan.action in REASON_REQUIRED
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        with Vertical():
+            yield Label(Text(sanitize(plan.title)), id="title")
+            yield Static(Text("\n".join(sanitize(line) for line in plan.lines)), id="lines")
+            facts = Text()
+            for fact in plan_facts(plan):
+                facts.append(fact + "\n", style="bold red" if fact.startswith("⚠") else "")
+            yield Static(facts, id="facts")
+            label = "Reason (required, kept as an internal note)"
+            if not self.reason_required:
+                label = "Reason (optional, kept as an internal note)"
+            yield Label(label)
+            yield Input(placeholder="e.g. arrived damaged", id="reason")
+            yield Static("", id="problem")
+            yield Label(Text("Enter confirms · Escape cancels", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        reason = event.value.strip()
+        if self.reason_required and not reason:
+            self.query_one("#problem", Static).update("A reason is required for this action.")
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,199 @@
+"""Order actions from the conversation's keys, against a loopback WooCommerce shop.
+
+The shop is polled once first, so the order exists both in the fake and in the
+store; the orders service reaches the shop through the configured ``ShopConfig``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from csconsole.config import Config, ShopConfig
+from csconsole.services import Services
+from csconsole.services.sync import sync_once
+from csconsole.ui.actions import BY_ID
+from csconsole.ui.app import CsConsoleApp, make_app
+from csconsole.ui.screens.conversation import ConversationScreen
+from csconsole.ui.screens.order_action_dialog import OrderActionDialog
+from tests.servers.fake_woocommerce import (
+    FakeWooCommerce,
+    fixture_notes,
+    fixture_orders,
+    wp_error,
+)
+from tests.ui.conftest import Clock
+from tests.ui.store_builder import Built
+
+SIZE = (140, 44)
+
+
+@pytest.fixture
+def woo() -> Iterator[FakeWooCommerce]:
+    fake = FakeWooCommerce(fixture_orders(), fixture_notes())
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def services(
+    store_path: Path, built: Built, clock: Clock, woo: FakeWooCommerce
+) -> Iterator[Services]:
+    shop = ShopConfig("bazaar", "woocommerce", woo.url, "ck_test", password_command="echo cs_test")
+    config = Config(shops=(shop,))
+    (result,) = sync_once(store_path, config, only="bazaar")
+    assert result.error is None
+    svc = Services(store_path, config, clock=clock)
+    yield svc
+    svc.close()
+
+
+def link(services: Services, conversation_id: int, number: str) -> None:
+    (order,) = [o for o in services.orders.by_number(number) if o["account_name"] == "bazaar"]
+    services.orders.link(conversation_id, int(order["id"]))
+
+
+def key(action_id: str) -> str:
+    return BY_ID[action_id].keys.split(",")[0]
+
+
+async def settle(app: CsConsoleApp, pilot: Pilot[str | None]) -> None:
+    """Wait for the console's own workers; the shop sync keeps running until unmount."""
+    for _ in range(2):
+        await pilot.pause()
+        mine = [w for w in app.workers if w.group != "sync"]
+        if mine:  # an empty list would mean "every worker", the endless sync included
+            await app.workers.wait_for_complete(mine)
+    await pilot.pause()
+
+
+def screen_text(app: CsConsoleApp) -> str:
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+def writes(woo: FakeWooCommerce) -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in woo.requests if r.method in ("POST", "PUT", "DELETE")]
+
+
+async def open_conversation(
+    app: CsConsoleApp, pilot: Pilot[str | None], conversation_id: int
+) -> None:
+    await settle(app, pilot)
+    app.push_screen(ConversationScreen(conversation_id))
+    await settle(app, pilot)
+
+
+async def test_refund_dialog_shows_money_and_cancelling_sends_nothing(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "728")
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        assert "#728 ★ linked" in screen_text(app)
+        await pilot.press(key("order.refund"))
+        await settle(app, pilot)
+        assert isinstance(app.screen, OrderActionDialog)
+        shown = screen_text(app)
+        assert "Refund 253.00 SAR on order #728" in shown
+        assert "is asked to send 253.00 SAR back." in shown
+        assert "Amount: 253.00 SAR" in shown
+        assert "Payment gateway: called" in shown
+        assert "This cannot be undone." in shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert "nothing was sent" in screen_text(app)
+    assert writes(woo) == []
+
+
+async def test_refund_needs_a_reason_then_sends_the_documented_body(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "728")
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        await pilot.press(key("order.refund"))
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OrderActionDialog)
+        assert "A reason is required" in screen_text(app)
+        assert writes(woo) == []
+        await pilot.press(*"arrived broken", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        shown = screen_text(app)
+        assert "Refund 253.00 SAR on order #728: done" in shown
+        assert "Reason: arrived broken" in shown  # the internal note in the thread
+    (sent,) = woo.requests_to("/orders/728/refunds")
+    assert sent.method == "POST"
+    assert sent.json() == {
+        "amount": "253.00",
+        "reason": "arrived broken",
+        "api_refund": True,
+        "api_restock": False,
+    }
+    assert woo.orders[728]["status"] == "refunded"
+
+
+async def test_shop_error_is_shown_to_the_user(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "728")
+    woo.fail_next(
+        wp_error(500, "woocommerce_rest_cannot_create_order_refund", "Stripe is unreachable."),
+        when=lambda r: r.method == "POST",
+    )
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        await pilot.press(key("order.refund"))
+        await settle(app, pilot)
+        await pilot.press(*"customer asked", "enter")
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "order.refund failed" in shown and "Stripe is unreachable." in shown
+    assert len(woo.requests_to("/orders/728/refunds")) == 1
+    assert woo.orders[728]["refunds"] == []
+
+
+async def test_put_on_hold_sends_the_status_and_reason_is_optional(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "728")
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        await pilot.press(key("order.hold"))
+        await settle(app, pilot)
+        assert isinstance(app.screen, OrderActionDialog)
+        assert "Status: completed → on-hold." in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Mark order #728 on-hold: done" in screen_text(app)
+    puts = [r.json() for r in woo.requests_to("/orders/728") if r.method == "PUT"]
+    assert puts == [{"status": "on-hold"}]
+
+
+async def test_no_linked_order_says_so_and_sends_nothing(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, built.conversations["fa"])
+        await pilot.press(key("order.cancel"))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConversationScreen)
+        assert "no order is linked to this conversation" in screen_text(app)
+    assert writes(woo) == []
