@@ -197,3 +197,45 @@ async def test_no_linked_order_says_so_and_sends_nothing(
         assert isinstance(app.screen, ConversationScreen)
         assert "no order is linked to this conversation" in screen_text(app)
     assert writes(woo) == []
+
+
+async def test_order_note_asks_the_text_then_confirms_and_posts_it(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "727")
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        await pilot.press(key("order.note"))
+        await settle(app, pilot)
+        await pilot.press(*"call before delivery", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, OrderActionDialog)
+        assert "Private: only shop staff see it." in screen_text(app)
+        assert writes(woo) == []
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "note to #727: done" in screen_text(app)
+    posted = [r.json() for r in woo.requests_to("/orders/727/notes") if r.method == "POST"]
+    assert posted == [{"note": "call before delivery", "customer_note": False}]
+
+
+async def test_cancel_puts_the_order_cancelled_with_the_reason_noted(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    conversation = built.conversations["ar"]
+    link(services, conversation, "727")
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_conversation(app, pilot, conversation)
+        await pilot.press(key("order.cancel"))
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Status: processing → cancelled." in shown and "Stock: items are restocked" in shown
+        await pilot.press(*"customer changed mind", "enter")
+        await settle(app, pilot)
+        assert "Reason: customer changed mind" in screen_text(app)
+    puts = [r.json() for r in woo.requests_to("/orders/727") if r.method == "PUT"]
+    assert puts == [{"status": "cancelled"}]
+    assert woo.orders[727]["status"] == "cancelled"
