@@ -142,12 +142,13 @@ def select(
         args.append(f"(QRESYNC ({qresync[0]} {qresync[1]}))")
     elif condstore:
         args.append("(CONDSTORE)")
-    tag = send(client, *args)
     search_tag = None
-    if search:
-        previous, transport.state = transport.state, "SELECTED"  # imaplib checks the state
-        search_tag = send_search(client)
-        transport.state = previous
+    with transport.corked():
+        tag = send(client, *args)
+        if search:
+            previous, transport.state = transport.state, "SELECTED"  # imaplib checks the state
+            search_tag = send_search(client)
+            transport.state = previous
     try:
         complete(client, command, tag)
     except ImapCommandError:

@@ -161,8 +161,11 @@ def uids_and_flags(
     without CONDSTORE: the compact flag check of RFC 4549)."""
     if not exists:
         return [], {}
-    search_tag = cmd.send_search(client)
-    flags_tag = cmd.send(client, "UID", "FETCH", compact(local), "(UID FLAGS)") if local else None
+    with client.transport.corked():
+        search_tag = cmd.send_search(client)
+        flags_tag = (
+            cmd.send(client, "UID", "FETCH", compact(local), "(UID FLAGS)") if local else None
+        )
     uids = cmd.search_result(client, search_tag)
     if flags_tag is None:
         return uids, {}

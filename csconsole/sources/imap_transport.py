@@ -9,11 +9,13 @@ and text a server pushes after ``OK STARTTLS`` (response injection) is detected.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import select
 import socket
 import ssl
 import zlib
+from collections.abc import Iterator
 
 # imaplib refuses commands it does not know.
 imaplib.Commands.setdefault("COMPRESS", ("AUTH", "SELECTED"))
@@ -41,6 +43,7 @@ class BufferedIMAP4(imaplib.IMAP4):
         self._deflate: zlib._Compress | None = None
         self.wire_in = 0  # bytes as they crossed the network (compressed when DEFLATE is on)
         self.wire_out = 0
+        self._corked: list[bytes] | None = None
         super().__init__(host, port, timeout=timeout)
 
     # --- socket ---------------------------------------------------------------------------
@@ -129,7 +132,26 @@ class BufferedIMAP4(imaplib.IMAP4):
         return bool(readable)
 
     # --- writing --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def corked(self) -> Iterator[None]:
+        """Write the commands sent inside as one burst.
+
+        A pipeline written command by command can have the server's first answer cross
+        the link before the next command leaves, costing a round trip on a slow or
+        loaded link. Only for commands without literals: those wait for a continuation.
+        """
+        self._corked = []
+        try:
+            yield
+        finally:
+            pending, self._corked = b"".join(self._corked), None
+            if pending:
+                self.send(pending)
+
     def send(self, data: bytes) -> None:  # type: ignore[override]
+        if self._corked is not None:
+            self._corked.append(data)
+            return
         if self._deflate is not None:
             data = self._deflate.compress(data) + self._deflate.flush(zlib.Z_SYNC_FLUSH)
         self.wire_out += len(data)
