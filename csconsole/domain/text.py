@@ -100,7 +100,11 @@ def normalize_for_search(text: str) -> str:
     """Fold case, Arabic/Persian letter variants, digits, harakat and accents for matching."""
     if not text:
         return ""
-    folded = text.translate(_LETTER_FOLDS).translate(_DIGITS).casefold()
+    # Decompose first so compatibility forms (Arabic presentation forms, styled
+    # letters such as U+1D54A) fold like their plain letters; casefolding can produce
+    # decomposable characters again, hence the second pass.
+    compatible = unicodedata.normalize("NFKD", text)
+    folded = compatible.translate(_LETTER_FOLDS).translate(_DIGITS).casefold()
     decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
     return unicodedata.normalize("NFC", stripped)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from csconsole.domain.charsets import decode_bytes
@@ -41,6 +41,8 @@ def test_parse_message_never_raises_and_is_safe(raw: bytes) -> None:
 
 
 @given(st.text(max_size=80))
+@example("\U0001d54a")  # a styled capital S: decomposes to an upper-case letter
+@example("\ufef7")  # an Arabic presentation-form ligature
 def test_normalize_subject_is_idempotent(subject: str) -> None:
     once = normalize_subject(subject)
     assert normalize_subject(once) == once

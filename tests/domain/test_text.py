@@ -61,6 +61,9 @@ def test_search_folding() -> None:
     assert normalize_for_search("مُحَمَّد") == normalize_for_search("محمد")
     assert normalize_for_search("سلامـــت") == normalize_for_search("سلامت")
     assert normalize_for_search("۱۲۳ ١٢٣") == "123 123"
+    # Styled and presentation forms match what the customer would type.
+    assert normalize_for_search("\U0001d54a\U0001d560\U0001d556") == "soe"
+    assert normalize_for_search("\ufef3\ufee4\ufee8") == normalize_for_search("يمن")
     assert normalize_for_search("Crème BRÛLÉE") == "creme brulee"
 
 
