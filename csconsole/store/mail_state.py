@@ -261,3 +261,9 @@ def folder_message_count(db: Database, folder_id: int) -> int:
     """How many stored messages point at this folder."""
     row = db.execute("SELECT count(*) FROM messages WHERE folder_id = ?", [folder_id]).fetchone()
     return int(row[0])
+
+
+def conversation_status(db: Database, conversation_id: int) -> str:
+    """A conversation's status, to notice when storing a message reopened it."""
+    row = db.execute("SELECT status FROM conversations WHERE id = ?", [conversation_id]).fetchone()
+    return str(row[0]) if row else ""

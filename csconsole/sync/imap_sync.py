@@ -12,29 +12,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
 from csconsole.config import AccountConfig
-from csconsole.domain.models import Direction, NewMessage
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email
 from csconsole.sources import imap_commands as cmd
 from csconsole.sources import imap_fetch
 from csconsole.sources.imap_connection import CsImapClient
-from csconsole.sources.imap_message import build_message, with_folder
 from csconsole.sources.imap_uidset import compact
 from csconsole.store import flag_queue, mail_state
 from csconsole.store.fts import index_conversations
-from csconsole.store.inbox import add_message
 from csconsole.sync import imap_plan
 from csconsole.sync.flag_pushback import push_flag_changes
 from csconsole.sync.imap_reset import rematch_after_reset
-from csconsole.sync.imap_threading import choose_conversation
+from csconsole.sync.imap_store import FolderReport, MessageStorer
 
 log = logging.getLogger(__name__)
+
+__all__ = ["FolderReport", "ImapAccountSync", "ProgressCallback", "SyncProgress"]
 
 
 @dataclass(frozen=True)
@@ -49,22 +48,6 @@ class SyncProgress:
 
 
 ProgressCallback = Callable[[SyncProgress], None]
-
-
-@dataclass
-class FolderReport:
-    """What one folder's sync changed in the store."""
-
-    folder: str
-    new: int = 0
-    flag_changes: int = 0
-    removed: int = 0
-    moved: int = 0
-    rematched: int = 0
-    warnings: int = 0
-    uidvalidity_reset: bool = False
-    error: str | None = None  # the server refused this folder (e.g. it does not exist)
-    conversations: set[int] = field(default_factory=set)
 
 
 class ImapAccountSync:
@@ -92,6 +75,9 @@ class ImapAccountSync:
             client.enable("QRESYNC")  # must precede every SELECT
             client.enabled.add("QRESYNC")
         self.own_address = normalize_email(account.email)
+        self.storer = MessageStorer(
+            db, account_id, self.own_address, body_cap=account.body_cap, sla=sla
+        )
 
     # --- folders --------------------------------------------------------------------------
     def folders(self) -> list[tuple[str, str]]:
@@ -129,6 +115,10 @@ class ImapAccountSync:
         sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
         if sent and sent not in {name for name, _ in plan}:
             reports.append(self._guarded(sent, "sent"))
+        if flag_queue.pending(self.db, self.account_id):
+            # This pass queued changes of its own (a customer reopened a closed
+            # conversation): write them now rather than a whole poll interval later.
+            push_flag_changes(self.db, self.client, self.account_id)
         return reports
 
     def _guarded(self, name: str, role: str) -> FolderReport:
@@ -326,12 +316,6 @@ class ImapAccountSync:
             self.client, batches, body_cap=self.account.body_cap, condstore=self.condstore
         )
 
-    # --- storing --------------------------------------------------------------------------
-    def _direction(self, role: str, message: NewMessage) -> Direction:
-        if role == "sent" or normalize_email(message.from_addr) == self.own_address:
-            return Direction.OUT
-        return Direction.IN
-
     def _store(
         self,
         cursor: mail_state.FolderCursor,
@@ -339,52 +323,7 @@ class ImapAccountSync:
         fetched: dict[int, dict[bytes, Any]],
         report: FolderReport,
     ) -> None:
-        for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
-            message = build_message(
-                uid,
-                fetched[uid],
-                direction=Direction.IN,
-                body_cap=self.account.body_cap,
-                uidvalidity=uidvalidity,
-            )
-            direction = self._direction(cursor.role, message)
-            if direction is not message.direction:
-                message = replace(message, direction=direction)
-            message = with_folder(message, cursor.id)
-            if message.decode_warning:
-                report.warnings += 1
-            if self._reattach(cursor, message, report):
-                continue
-            conversation_id = choose_conversation(self.db, self.account_id, message)
-            if (
-                add_message(
-                    self.db,
-                    conversation_id,
-                    message,
-                    account_id=self.account_id,
-                    sla=self.sla,
-                    reindex=False,
-                )
-                is not None
-            ):
-                report.new += 1
-                report.conversations.add(conversation_id)
-
-    def _reattach(
-        self, cursor: mail_state.FolderCursor, message: NewMessage, report: FolderReport
-    ) -> bool:
-        """A message we already hold elsewhere (moved, or our own sent reply) is not duplicated."""
-        if not message.message_id or message.uid is None or message.uidvalidity is None:
-            return False
-        for stored in mail_state.find_by_message_id(self.db, self.account_id, message.message_id):
-            if stored.folder_id is None or stored.folder_id != cursor.id:
-                mail_state.place_message(
-                    self.db, stored.id, cursor.id, message.uidvalidity, message.uid, message.flags
-                )
-                report.moved += 1
-                report.conversations.add(stored.conversation_id)
-                return True
-        return False
+        self.storer.store(cursor, uidvalidity, fetched, report)
 
     def _report(self, folder: str, phase: str, done: int = 0, total: int = 0) -> None:
         self.progress(SyncProgress(self.account.name, folder, phase, done, total))

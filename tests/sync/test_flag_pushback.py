@@ -100,6 +100,33 @@ def test_pending_closed_and_reopen_reach_the_server(setup: Setup, fresh_store: D
     assert rows(fresh_store, status) == [("open",)]
 
 
+def test_customer_reply_reopens_on_the_server_too(setup: Setup, fresh_store: Database) -> None:
+    server, user, account, services, uids = setup
+    conversation = only_conversation(fresh_store)
+    services.inbox.close(conversation)
+    sync(fresh_store, account, user[1])
+    assert all(CLOSED in f for f in server_flags(server, user, uids))
+
+    new_uid = server.append(
+        user,
+        mail(
+            "Re: Where is my order?",
+            "Still nothing arrived.",
+            message_id="<q3@example.com>",
+            in_reply_to="<q2@example.com>",
+            references="<q1@example.com> <q2@example.com>",
+        ),
+    )
+    sync(fresh_store, account, user[1])
+    status = f"SELECT status FROM conversations WHERE id = {conversation}"
+    assert rows(fresh_store, status) == [("open",)]
+    # A second client sees it open again after this same pass, not a poll later.
+    assert all(not f & {PENDING, CLOSED} for f in server_flags(server, user, [*uids, new_uid]))
+    assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(0,)]
+    sync(fresh_store, account, user[1])
+    assert rows(fresh_store, status) == [("open",)]
+
+
 def test_change_made_offline_is_applied_when_the_link_returns(
     setup: Setup,
     fresh_store: Database,

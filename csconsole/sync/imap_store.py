@@ -1,0 +1,123 @@
+"""Storing fetched mail: threading, moved copies, and what a customer's reply reopens.
+
+Called inside the transaction that also moves the folder cursor, so every side
+effect here (a new conversation, a queued keyword change) commits with the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlite_utils import Database
+
+from csconsole.domain.models import Direction, NewMessage, Status
+from csconsole.domain.sla import SlaPolicies
+from csconsole.domain.text import normalize_email
+from csconsole.sources.imap_message import build_message, with_folder
+from csconsole.store import flag_queue, mail_state
+from csconsole.store.inbox import add_message
+from csconsole.sync.imap_threading import choose_conversation
+
+# Statuses whose keywords a customer's new mail takes off the server (snoozed has none).
+_KEYWORD_STATUSES = {Status.PENDING.value, Status.CLOSED.value}
+
+
+@dataclass
+class FolderReport:
+    """What one folder's sync changed in the store."""
+
+    folder: str
+    new: int = 0
+    flag_changes: int = 0
+    removed: int = 0
+    moved: int = 0
+    rematched: int = 0
+    warnings: int = 0
+    uidvalidity_reset: bool = False
+    error: str | None = None  # the server refused this folder (e.g. it does not exist)
+    conversations: set[int] = field(default_factory=set)
+
+
+class MessageStorer:
+    """Turns FETCH data of one account into stored messages."""
+
+    def __init__(
+        self,
+        db: Database,
+        account_id: int,
+        own_address: str,
+        *,
+        body_cap: int,
+        sla: SlaPolicies | None,
+    ) -> None:
+        self.db = db
+        self.account_id = account_id
+        self.own_address = own_address
+        self.body_cap = body_cap
+        self.sla = sla
+
+    def _direction(self, role: str, message: NewMessage) -> Direction:
+        if role == "sent" or normalize_email(message.from_addr) == self.own_address:
+            return Direction.OUT
+        return Direction.IN
+
+    def store(
+        self,
+        cursor: mail_state.FolderCursor,
+        uidvalidity: int,
+        fetched: dict[int, dict[bytes, Any]],
+        report: FolderReport,
+    ) -> None:
+        """Store one fetched batch (the caller holds the transaction)."""
+        for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
+            message = build_message(
+                uid,
+                fetched[uid],
+                direction=Direction.IN,
+                body_cap=self.body_cap,
+                uidvalidity=uidvalidity,
+            )
+            direction = self._direction(cursor.role, message)
+            if direction is not message.direction:
+                message = replace(message, direction=direction)
+            message = with_folder(message, cursor.id)
+            if message.decode_warning:
+                report.warnings += 1
+            if self._reattach(cursor, message, report):
+                continue
+            conversation_id = choose_conversation(self.db, self.account_id, message)
+            before = mail_state.conversation_status(self.db, conversation_id)
+            stored = add_message(
+                self.db,
+                conversation_id,
+                message,
+                account_id=self.account_id,
+                sla=self.sla,
+                reindex=False,
+            )
+            if stored is None:
+                continue
+            report.new += 1
+            report.conversations.add(conversation_id)
+            after = mail_state.conversation_status(self.db, conversation_id)
+            if before in _KEYWORD_STATUSES and after == Status.OPEN.value:
+                # The customer reopened it: take $CSPending/$CSClosed off the server too,
+                # exactly as a reopen from the console does.
+                flag_queue.queue_status(self.db, conversation_id, Status.OPEN)
+
+    def _reattach(
+        self, cursor: mail_state.FolderCursor, message: NewMessage, report: FolderReport
+    ) -> bool:
+        """A message we already hold elsewhere (moved, or our own sent reply) is not duplicated."""
+        if not message.message_id or message.uid is None or message.uidvalidity is None:
+            return False
+        for stored in mail_state.find_by_message_id(self.db, self.account_id, message.message_id):
+            if stored.folder_id is None or stored.folder_id != cursor.id:
+                mail_state.place_message(
+                    self.db, stored.id, cursor.id, message.uidvalidity, message.uid, message.flags
+                )
+                report.moved += 1
+                report.conversations.add(stored.conversation_id)
+                return True
+        return False
