@@ -68,6 +68,10 @@ class _Pipe:
                 chunk = self.src.recv(16384 if rate is None else max(256, int(rate // 20)))
                 if not chunk:
                     break
+                pattern = self.proxy.cut_on.get(self.direction)
+                if pattern is not None and pattern in chunk:
+                    self.proxy.cut_now()  # the chunk never arrives, as on a dropped link
+                    return
                 cut = self.proxy.cut_after.get(self.direction)
                 if cut is not None and self.proxy.total(self.direction) + len(chunk) >= cut:
                     keep = max(0, cut - self.proxy.total(self.direction))
@@ -126,6 +130,7 @@ class ThrottlingProxy:
         self.delay = delay  # one-way delay in seconds
         self.stats = LinkStats()
         self.cut_after: dict[str, int] = {}
+        self.cut_on: dict[str, bytes] = {}
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -148,9 +153,15 @@ class ThrottlingProxy:
         if up is not None:
             self.cut_after["up"] = self.stats.up + up
 
+    def cut_when_sent(self, pattern: bytes, *, direction: str = "up") -> None:
+        """Drop every connection when ``pattern`` shows up in one read of that direction
+        (plaintext sessions only: DEFLATE hides it)."""
+        self.cut_on = {direction: pattern}
+
     def cut_now(self) -> None:
         """Reset every open connection, as a dropped mobile link would."""
         self.cut_after = {}
+        self.cut_on = {}
         with self._lock:
             sockets, self._sockets = self._sockets, []
         for sock in sockets:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from csconsole.config import AccountConfig, Config
 from csconsole.services import Services
 from csconsole.sources.imap_connection import ImapConnectError
 from tests.servers.dovecot import DovecotServer, free_port
+from tests.servers.proxy import ThrottlingProxy
 from tests.sync.helpers import account_for, mail, rows, sync
 
 PENDING = b"$CSPending"
@@ -43,11 +45,13 @@ def setup(dovecot: DovecotServer, fresh_store: Database, store_path: Path) -> It
     services.close()
 
 
-def server_flags(server: DovecotServer, user: tuple[str, str], uids: list[int]) -> list[set[bytes]]:
+def server_flags(
+    server: DovecotServer, user: tuple[str, str], uids: list[int], *, folder: str = "INBOX"
+) -> list[set[bytes]]:
     """What a second client on the same mailbox sees."""
     other = server.client(*user)
     try:
-        other.select_folder("INBOX", readonly=True)
+        other.select_folder(folder, readonly=True)
         found = other.get_flags(uids)
         return [set(found[uid]) for uid in uids]
     finally:
@@ -172,6 +176,58 @@ def test_later_change_wins_when_several_are_queued(setup: Setup, fresh_store: Da
     first, newest = server_flags(server, user, uids)
     assert {SEEN, CLOSED} <= first and PENDING not in first
     assert CLOSED in newest and not newest & {SEEN, PENDING}
+
+
+def test_refused_select_keeps_the_queued_changes_for_the_next_pass(
+    dovecot: DovecotServer, fresh_store: Database, store_path: Path
+) -> None:
+    user = dovecot.new_user()
+    uids = dovecot.append_many(user, [mail("Refund please")], folder="Orders")
+    account = account_for(dovecot, user, folders=("INBOX", "Orders"))
+    sync(fresh_store, account, user[1])
+    services = Services(store_path, Config(accounts=(account,)))
+    try:
+        services.inbox.close(only_conversation(fresh_store))
+    finally:
+        services.close()
+    folder = dovecot.root / "home" / user[0] / "Maildir" / ".Orders"
+    folder.chmod(0)  # the server cannot open the folder for now: SELECT answers NO
+    try:
+        reports = sync(fresh_store, account, user[1])
+    finally:
+        folder.chmod(0o700)
+    assert [r.folder for r in reports if r.error] == ["Orders"]
+    assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(1,)]
+
+    sync(fresh_store, account, user[1])
+    assert CLOSED in server_flags(dovecot, user, uids, folder="Orders")[0]
+    assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(0,)]
+
+
+def test_link_dropped_during_the_push_keeps_the_queued_changes(
+    dovecot_condstore: DovecotServer, fresh_store: Database, store_path: Path
+) -> None:
+    server = dovecot_condstore
+    user = server.new_user()
+    uids = server.append_many(user, [mail("Where is my order?"), mail("Hello?")])
+    with ThrottlingProxy((server.host, server.port)) as proxy:
+        account = account_for(server, user, port=proxy.port)
+        sync(fresh_store, account, user[1])
+        services = Services(store_path, Config(accounts=(account,)))
+        try:
+            for (conversation,) in rows(fresh_store, "SELECT id FROM conversations"):
+                services.inbox.close(int(str(conversation)))
+        finally:
+            services.close()
+        proxy.cut_when_sent(b"STORE")  # plaintext server: the STORE line is visible
+        with pytest.raises((OSError, imaplib.IMAP4.error)):
+            sync(fresh_store, account, user[1])
+        assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(2,)]
+        assert all(CLOSED not in f for f in server_flags(server, user, uids))
+
+        sync(fresh_store, account, user[1])
+    assert all(CLOSED in f for f in server_flags(server, user, uids))
+    assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(0,)]
 
 
 def test_changes_for_a_reset_folder_are_dropped(setup: Setup, fresh_store: Database) -> None:
