@@ -267,3 +267,14 @@ def conversation_status(db: Database, conversation_id: int) -> str:
     """A conversation's status, to notice when storing a message reopened it."""
     row = db.execute("SELECT status FROM conversations WHERE id = ?", [conversation_id]).fetchone()
     return str(row[0]) if row else ""
+
+
+def conversation_replying_to(db: Database, account_id: int, message_id: str) -> int | None:
+    """The conversation of a stored message that answers ``message_id`` (In-Reply-To or
+    References): a parent that arrives after its reply joins the reply's conversation."""
+    row = db.execute(
+        "SELECT m.conversation_id FROM message_refs r JOIN messages m ON m.id = r.message_row_id "
+        "WHERE r.ref = ? AND m.account_id = ? ORDER BY m.sent_at, m.id LIMIT 1",
+        [message_id, account_id],
+    ).fetchone()
+    return int(row[0]) if row else None

@@ -367,3 +367,49 @@ def _flag_changes(db: Database) -> None:
         CREATE INDEX flag_changes_folder ON flag_changes(folder_id, id);
         """
     )
+
+
+@migrations(name="0005_reply_lookup_and_mail_gaps")
+def _reply_lookup_and_mail_gaps(db: Database) -> None:
+    """Find stored replies by the Message-ID they answer; a folder's unfetched UID range.
+
+    ``message_refs`` lists every Message-ID a message names in In-Reply-To or
+    References, kept by a trigger so every writer fills it. When a parent arrives
+    after its reply (Sent synced before INBOX, newest-first batches), it joins the
+    reply's conversation through this index.
+
+    ``gap_low``/``gap_high`` bound the UIDs ``[low, high)`` of a new-mail backlog that
+    the IMAP sync fetches newest first; below ``gap_high`` nothing is fetched yet.
+    """
+    db.executescript(
+        """
+        CREATE TABLE message_refs (
+            ref             TEXT NOT NULL,
+            message_row_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            PRIMARY KEY (ref, message_row_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX message_refs_message ON message_refs(message_row_id);
+
+        CREATE TRIGGER messages_refs_insert AFTER INSERT ON messages
+        WHEN new.in_reply_to IS NOT NULL OR (new.refs != '[]' AND json_valid(new.refs))
+        BEGIN
+            INSERT OR IGNORE INTO message_refs(ref, message_row_id)
+                SELECT value, new.id FROM json_each(
+                    CASE WHEN json_valid(new.refs) THEN new.refs ELSE '[]' END
+                ) WHERE typeof(value) = 'text' AND value != ''
+                UNION
+                SELECT new.in_reply_to, new.id
+                WHERE new.in_reply_to IS NOT NULL AND new.in_reply_to != '';
+        END;
+
+        INSERT OR IGNORE INTO message_refs(ref, message_row_id)
+            SELECT j.value, m.id FROM messages m, json_each(m.refs) j
+             WHERE json_valid(m.refs) AND typeof(j.value) = 'text' AND j.value != ''
+            UNION
+            SELECT in_reply_to, id FROM messages
+             WHERE in_reply_to IS NOT NULL AND in_reply_to != '';
+
+        ALTER TABLE folders ADD COLUMN gap_low INTEGER;
+        ALTER TABLE folders ADD COLUMN gap_high INTEGER;
+        """
+    )

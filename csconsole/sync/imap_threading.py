@@ -1,7 +1,8 @@
 """Which conversation a fetched mail joins: reference chain, order number, then subject.
 
 Within one customer: a reply whose References/In-Reply-To name a stored message joins
-that message's conversation; otherwise a mail naming the same order number, or with
+that message's conversation, and a message that a stored reply names joins the reply's
+(the parent arrived second); otherwise a mail naming the same order number, or with
 the same normalised subject, joins the customer's most recent such conversation.
 The shop's own replies (Sent folder) match the same way, keyed on their recipient.
 """
@@ -38,6 +39,9 @@ def choose_conversation(db: Database, account_id: int, message: NewMessage) -> i
     """The conversation id for ``message``, creating the customer and conversation if new."""
     candidates = thread_candidates(message.message_id, message.in_reply_to, list(message.refs))
     found = mail_state.conversation_of_message_ids(db, account_id, candidates)
+    if found is None and message.message_id:
+        # Its reply may be here already (Sent synced first, newest-first batches).
+        found = mail_state.conversation_replying_to(db, account_id, message.message_id)
     if found is not None:
         return found
     name, address = counterpart(message)
