@@ -106,6 +106,7 @@ def sync(
                 "removed": r.removed,
                 "warnings": r.warnings,
                 "error": r.error,
+                "folder_errors": r.folder_errors,
             }
             for r in results
         ]
@@ -113,11 +114,15 @@ def sync(
     else:
         for r in results:
             status = f"error: {sanitize(r.error)}" if r.error else "ok"
+            if not r.error and r.folder_errors:
+                status = f"{len(r.folder_errors)} folder(s) failed"
             typer.echo(
                 f"{sanitize(r.source)} ({r.kind}): {r.new} new, {r.changed} changed, "
                 f"{r.removed} removed, {r.warnings} with warnings - {status}"
             )
-    if any(r.error for r in results):
+            for folder, why in r.folder_errors.items():
+                typer.echo(f"  {sanitize(folder)}: error: {sanitize(why)}")
+    if any(r.error or r.folder_errors for r in results):
         raise typer.Exit(1)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +41,9 @@ class SyncEvent:
     """Progress of one source, for a progress bar or a status line."""
 
     source: str
-    phase: str  # connect | select | changes | new | backfill | done | error | idle
+    # connect | select | changes | new | backfill | done | error | idle; an error with a
+    # folder is that folder's alone: the other folders of the source went on syncing.
+    phase: str
     folder: str = ""
     done: int = 0
     total: int = 0
@@ -61,7 +63,9 @@ class SourceResult:
     changed: int = 0
     removed: int = 0
     warnings: int = 0
-    error: str | None = None
+    error: str | None = None  # the whole pass failed (login, lost link, bad password)
+    # Folders that failed while the others synced ({folder: why}), e.g. a SELECT refused.
+    folder_errors: dict[str, str] = field(default_factory=dict)
 
 
 class SourceRunner(Protocol):
@@ -127,8 +131,15 @@ def sync_imap_account(
             result.changed += report.flag_changes + report.moved + report.rematched
             result.removed += report.removed
             result.warnings += report.warnings
+            if report.error:
+                result.folder_errors[report.folder] = report.error
+                progress(SyncEvent(name, "error", report.folder, message=report.error))
         with db.atomic():
             set_account_sync_state(db, account_id, "idle")
+            if result.folder_errors:
+                # Synced, but not everything: the status bar and `stats` say which folder.
+                summary = "; ".join(f"{f}: {e}" for f, e in result.folder_errors.items())
+                set_account_sync_state(db, account_id, "partial", error=summary)
     except (SecretError, ImapSecurityError, *NETWORK_ERRORS) as error:
         result.error = str(error) or type(error).__name__
         with db.atomic():

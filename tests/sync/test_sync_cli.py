@@ -14,7 +14,9 @@ from tests.servers.dovecot import DovecotServer
 from tests.sync.helpers import mail
 
 
-def _write_config(server: DovecotServer, user: tuple[str, str], tmp_path: Path) -> None:
+def _write_config(
+    server: DovecotServer, user: tuple[str, str], tmp_path: Path, *, folders: str = '["INBOX"]'
+) -> None:
     secret = tmp_path / "secret"
     secret.write_text(user[1] + "\n")
     config = Path(os.environ["CSCONSOLE_CONFIG"])
@@ -25,6 +27,7 @@ def _write_config(server: DovecotServer, user: tuple[str, str], tmp_path: Path) 
 name = "support"
 email = "support@shop.example"
 sent_folder = "Sent"
+folders = {folders}
 
 [accounts.imap]
 host = "127.0.0.1"
@@ -58,12 +61,40 @@ def test_sync_once_prints_progress_and_a_summary(dovecot: DovecotServer, tmp_pat
             "removed": 0,
             "warnings": 0,
             "error": None,
+            "folder_errors": {},
         }
     ]
     db = open_store(Path(os.environ["CSCONSOLE_DATA_DIR"]) / "store.sqlite")
     try:
         assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 3
         assert db.execute("SELECT sync_state FROM accounts").fetchone()[0] == "idle"
+    finally:
+        db.close()
+
+
+def test_a_folder_that_fails_shows_in_the_summary_and_the_others_still_sync(
+    dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    user = dovecot.new_user()
+    dovecot.append_many(user, [mail("In the inbox")])
+    dovecot.append_many(user, [mail("About an order")], folder="Orders")
+    _write_config(dovecot, user, tmp_path, folders='["INBOX", "Missing", "Orders"]')
+    result = CliRunner().invoke(app, ["sync", "--once"])
+    assert result.exit_code == 1, result.output
+    assert "support/Missing: error:" in result.output  # as the progress shows it
+    assert "support (imap): 2 new" in result.output
+    assert "1 folder(s) failed" in result.output
+    assert "  Missing: error:" in result.output  # the summary names the folder
+
+    again = CliRunner().invoke(app, ["sync", "--json", "--quiet"])
+    summary = json.loads(again.output)
+    assert list(summary[0]["folder_errors"]) == ["Missing"] and summary[0]["error"] is None
+    db = open_store(Path(os.environ["CSCONSOLE_DATA_DIR"]) / "store.sqlite")
+    try:
+        subjects = {r[0] for r in db.execute("SELECT subject FROM messages").fetchall()}
+        assert subjects == {"In the inbox", "About an order"}
+        state, error = db.execute("SELECT sync_state, last_error FROM accounts").fetchone()
+        assert state == "partial" and error.startswith("Missing: ")
     finally:
         db.close()
 
