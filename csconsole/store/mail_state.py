@@ -31,6 +31,8 @@ class FolderCursor:
     highestmodseq: int | None
     oldest_uid: int | None
     backfill_done: bool
+    gap_low: int | None = None  # a new-mail backlog [gap_low, gap_high) not fetched yet
+    gap_high: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def get_folder(db: Database, account_id: int, name: str) -> FolderCursor | None:
     """The stored cursor of a folder, if we ever synced it."""
     row = db.execute(
         "SELECT id, account_id, name, role, uidvalidity, uidnext, highestmodseq, oldest_uid, "
-        "backfill_done FROM folders WHERE account_id = ? AND name = ?",
+        "backfill_done, gap_low, gap_high FROM folders WHERE account_id = ? AND name = ?",
         [account_id, name],
     ).fetchone()
     if row is None:
@@ -77,6 +79,8 @@ def get_folder(db: Database, account_id: int, name: str) -> FolderCursor | None:
         highestmodseq=row[6],
         oldest_uid=row[7],
         backfill_done=bool(row[8]),
+        gap_low=row[9],
+        gap_high=row[10],
     )
 
 
@@ -89,6 +93,8 @@ def save_cursor(
     highestmodseq: int | None = _UNSET,
     oldest_uid: int | None = _UNSET,
     backfill_done: bool = _UNSET,
+    gap_low: int | None = _UNSET,
+    gap_high: int | None = _UNSET,
 ) -> None:
     """Move the folder's cursor; only the given fields change."""
     fields: dict[str, Any] = {"last_sync_at": now_iso()}
@@ -98,6 +104,8 @@ def save_cursor(
         ("highestmodseq", highestmodseq),
         ("oldest_uid", oldest_uid),
         ("backfill_done", backfill_done),
+        ("gap_low", gap_low),
+        ("gap_high", gap_high),
     ):
         if value is not _UNSET:
             fields[name] = int(value) if isinstance(value, bool) else value

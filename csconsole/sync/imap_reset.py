@@ -53,6 +53,8 @@ def rematch_after_reset(
             highestmodseq=None,
             oldest_uid=None,
             backfill_done=False,
+            gap_low=None,
+            gap_high=None,
         )
     return len(pairs), len(mine) - len(pairs)
 

@@ -28,6 +28,7 @@ from csconsole.store import flag_queue, mail_state
 from csconsole.store.fts import index_conversations
 from csconsole.sync import imap_plan
 from csconsole.sync.flag_pushback import push_flag_changes
+from csconsole.sync.imap_newmail import fetch_new_mail
 from csconsole.sync.imap_reset import rematch_after_reset
 from csconsole.sync.imap_store import FolderReport, MessageStorer
 
@@ -211,56 +212,11 @@ class ImapAccountSync:
                 report.conversations.update(changed)
                 report.flag_changes += count
             report.removed += len(vanished)
-        self._new_mail(cursor, selected, server_uids, local, report)
+        fetch_new_mail(self, cursor, selected, server_uids, local, report)
         if not cursor.backfill_done:
             if server_uids is None:
                 server_uids = cmd.search_uids(self.client) if selected.exists else []
             self._backfill(cursor, selected, server_uids, report, first=False)
-
-    def _new_mail(
-        self,
-        cursor: mail_state.FolderCursor,
-        selected: cmd.SelectResult,
-        server_uids: list[int] | None,
-        local: set[int],
-        report: FolderReport,
-    ) -> None:
-        uidnext = cursor.uidnext or 1
-        server_next = selected.uidnext
-        if server_next is not None and server_next <= uidnext and server_uids is None:
-            targets: list[int] = []
-        elif server_uids is not None:
-            targets = imap_plan.new_targets(server_uids, uidnext=uidnext, local=local)
-        else:
-            targets = imap_plan.new_targets(
-                cmd.search_uids(self.client, f"UID {uidnext}:*"), uidnext=uidnext, local=local
-            )
-        batches = imap_plan.oldest_first_batches(targets)
-        done = 0
-        self._report(cursor.name, "new", 0, len(targets))
-        for index, (batch, fetched) in enumerate(self._fetch(batches)):
-            last = index == len(batches) - 1
-            with self.db.atomic():
-                self._store(cursor, selected.uidvalidity, fetched, report)
-                if last:  # the whole range up to the server's UIDNEXT is now covered
-                    mail_state.save_cursor(
-                        self.db,
-                        cursor.id,
-                        uidnext=max(max(batch) + 1, server_next or 0),
-                        highestmodseq=selected.highestmodseq,
-                    )
-                else:
-                    mail_state.save_cursor(self.db, cursor.id, uidnext=max(batch) + 1)
-            done += len(batch)
-            self._report(cursor.name, "new", done, len(targets))
-        if not batches:
-            with self.db.atomic():
-                mail_state.save_cursor(
-                    self.db,
-                    cursor.id,
-                    uidnext=max(uidnext, server_next or 0),
-                    highestmodseq=selected.highestmodseq,
-                )
 
     def _backfill(
         self,

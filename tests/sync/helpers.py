@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -14,6 +20,7 @@ from csconsole.sources.imap_connection import open_imap
 from csconsole.store.inbox import ensure_account
 from csconsole.sync.imap_sync import FolderReport, ImapAccountSync
 from tests.servers.dovecot import DovecotServer
+from tests.servers.proxy import ThrottlingProxy
 
 SHOP = "support@shop.example"
 
@@ -81,3 +88,42 @@ def day(n: int) -> datetime:
 def rows(db: Database, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
     """Query helper."""
     return [tuple(r) for r in db.execute(sql, params or []).fetchall()]
+
+
+_CHILD = """
+import sys
+from csconsole.store.db import open_store
+from csconsole.config import AccountConfig, ServerConfig
+imap = ServerConfig(host="127.0.0.1", port=int(sys.argv[2]), security="plain",
+                    username=sys.argv[3], timeout=10)
+account = AccountConfig(name="kill", email="support@shop.example", imap=imap, sent_folder="Sent")
+db = open_store(sys.argv[1])
+from csconsole.sources.imap_connection import open_imap
+from csconsole.store.inbox import ensure_account
+from csconsole.sync.imap_sync import ImapAccountSync
+client = open_imap(imap, sys.argv[4])
+aid = ensure_account(db, "kill", "imap")
+def tick(p):
+    if p.done:
+        print(p.done, flush=True)
+ImapAccountSync(db, account, client, account_id=aid, progress=tick).run()
+"""
+
+
+def sync_then_kill(server: DovecotServer, user: tuple[str, str], store: Path) -> None:
+    """Sync account "kill" in a child process over a slow link; kill -9 it once a
+    batch has committed."""
+    root = Path(__file__).resolve().parents[2]
+    with ThrottlingProxy((server.host, server.port), rate=100_000) as proxy:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, str(store), str(proxy.port), *user],
+            stdout=subprocess.PIPE,
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        assert child.stdout is not None
+        child.stdout.readline()  # at least one batch committed
+        time.sleep(0.1)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()

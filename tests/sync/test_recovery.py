@@ -5,10 +5,6 @@ from __future__ import annotations
 import base64
 import imaplib
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +14,7 @@ from csconsole.sources.imap_connection import ImapConnectError
 from csconsole.store.db import open_store
 from tests.servers.dovecot import DovecotServer
 from tests.servers.proxy import ThrottlingProxy
-from tests.sync.helpers import account_for, day, mail, rows, sync
+from tests.sync.helpers import account_for, day, mail, rows, sync, sync_then_kill
 
 
 def _assert_complete(db: Database, expected_subjects: set[str]) -> None:
@@ -75,46 +71,12 @@ def test_connection_cut_mid_fetch_then_resume(
     _assert_complete(fresh_store, subjects)
 
 
-_CHILD = """
-import sys
-from tests.sync.helpers import account_for, sync
-from tests.servers.dovecot import DovecotServer
-from csconsole.store.db import open_store
-from csconsole.config import AccountConfig, ServerConfig
-imap = ServerConfig(host="127.0.0.1", port=int(sys.argv[2]), security="plain",
-                    username=sys.argv[3], timeout=10)
-account = AccountConfig(name="kill", email="support@shop.example", imap=imap, sent_folder="Sent")
-db = open_store(sys.argv[1])
-from csconsole.sources.imap_connection import open_imap
-from csconsole.store.inbox import ensure_account
-from csconsole.sync.imap_sync import ImapAccountSync
-client = open_imap(imap, sys.argv[4])
-aid = ensure_account(db, "kill", "imap")
-def tick(p):
-    if p.done:
-        print(p.done, flush=True)
-ImapAccountSync(db, account, client, account_id=aid, progress=tick).run()
-"""
-
-
 def test_kill_9_mid_sync_then_resume(dovecot: DovecotServer, tmp_path: Path) -> None:
     user = dovecot.new_user()
     subjects = {f"Message {i}" for i in range(500)}
     dovecot.append_many(user, [mail(s, "text " * 50) for s in sorted(subjects)])
     store = tmp_path / "kill.sqlite"
-    with ThrottlingProxy((dovecot.host, dovecot.port), rate=100_000) as proxy:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(store), str(proxy.port), *user],
-            stdout=subprocess.PIPE,
-            cwd=Path(__file__).resolve().parents[2],
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        )
-        assert child.stdout is not None
-        child.stdout.readline()  # at least one batch committed
-        time.sleep(0.1)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
+    sync_then_kill(dovecot, user, store)
     db = open_store(store)
     try:
         partial = int(str(rows(db, "SELECT count(*) FROM messages")[0][0]))
