@@ -23,9 +23,11 @@ from csconsole.secrets import SecretError, server_secret
 from csconsole.services.shop_runners import sync_shop_source, sync_telegram_channel
 from csconsole.sources.imap_commands import ImapCommandError
 from csconsole.sources.imap_connection import (
+    CompressionFailed,
     CsImapClient,
     ImapConnectError,
     ImapSecurityError,
+    compression_failed,
     open_imap,
 )
 from csconsole.sources.imap_idle import IdleLinkLost, idle_wait
@@ -119,27 +121,16 @@ def sync_imap_account(
     own_client = client is None
     try:
         client = client or connect_account(account)
-
-        def relay(report: SyncProgress) -> None:
-            progress(SyncEvent(name, report.phase, report.folder, report.done, report.total))
-
-        engine = ImapAccountSync(
-            db, account, client, account_id=account_id, sla=config.sla, progress=relay
-        )
-        for report in engine.run():
-            result.new += report.new
-            result.changed += report.flag_changes + report.moved + report.rematched
-            result.removed += report.removed
-            result.warnings += report.warnings
-            if report.error:
-                result.folder_errors[report.folder] = report.error
-                progress(SyncEvent(name, "error", report.folder, message=report.error))
-        with db.atomic():
-            set_account_sync_state(db, account_id, "idle")
-            if result.folder_errors:
-                # Synced, but not everything: the status bar and `stats` say which folder.
-                summary = "; ".join(f"{f}: {e}" for f, e in result.folder_errors.items())
-                set_account_sync_state(db, account_id, "partial", error=summary)
+        try:
+            _one_pass(db, config, account, client, account_id, result, progress)
+        except CompressionFailed as error:
+            compression_failed(account.imap, str(error))
+            if not own_client:
+                raise  # the caller owns the connection: it reconnects, uncompressed now
+            client.close_now()
+            client = None
+            client = connect_account(account)
+            _one_pass(db, config, account, client, account_id, result, progress)
     except (SecretError, ImapSecurityError, *NETWORK_ERRORS) as error:
         result.error = str(error) or type(error).__name__
         with db.atomic():
@@ -150,6 +141,39 @@ def sync_imap_account(
         if own_client and client is not None:
             client.close_now()
     return result
+
+
+def _one_pass(
+    db: Database,
+    config: Config,
+    account: AccountConfig,
+    client: CsImapClient,
+    account_id: int,
+    result: SourceResult,
+    progress: SyncCallback,
+) -> None:
+    name = account.name
+
+    def relay(report: SyncProgress) -> None:
+        progress(SyncEvent(name, report.phase, report.folder, report.done, report.total))
+
+    engine = ImapAccountSync(
+        db, account, client, account_id=account_id, sla=config.sla, progress=relay
+    )
+    for report in engine.run():
+        result.new += report.new
+        result.changed += report.flag_changes + report.moved + report.rematched
+        result.removed += report.removed
+        result.warnings += report.warnings
+        if report.error:
+            result.folder_errors[report.folder] = report.error
+            progress(SyncEvent(name, "error", report.folder, message=report.error))
+    with db.atomic():
+        set_account_sync_state(db, account_id, "idle")
+        if result.folder_errors:
+            # Synced, but not everything: the status bar and `stats` say which folder.
+            summary = "; ".join(f"{f}: {e}" for f, e in result.folder_errors.items())
+            set_account_sync_state(db, account_id, "partial", error=summary)
 
 
 RUNNERS: dict[str, SourceRunner] = {

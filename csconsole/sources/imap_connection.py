@@ -9,17 +9,37 @@
 * ``security = "plain"``: only to a loopback address, or when ``allow_plaintext`` is set.
 
 Every socket operation has a timeout; COMPRESS=DEFLATE is switched on when offered.
+A server that refuses it (NO or BAD) keeps the session uncompressed; one whose first
+compressed exchange breaks raises ``CompressionFailed`` from the next command, and the
+caller reconnects: either way this process stops asking that server for compression.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import ssl
 from typing import Any, Protocol
 
 from imapclient import IMAPClient
 
-from csconsole.sources.imap_transport import BufferedIMAP4, ImapTransportError
+from csconsole.sources.imap_transport import BufferedIMAP4, CompressionFailed, ImapTransportError
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CompressionFailed",
+    "CsImapClient",
+    "ImapConnectError",
+    "ImapSecurityError",
+    "compression_failed",
+    "forget_compression_failures",
+    "open_imap",
+]
+
+# Servers (host, port, user) where COMPRESS=DEFLATE was refused or broke the link: this
+# process does not ask them again.
+_NO_COMPRESS: set[tuple[str, int, str]] = set()
 
 
 class ServerSettings(Protocol):
@@ -105,8 +125,39 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext:
     return context
 
 
+def _server_key(server: ServerSettings) -> tuple[str, int, str]:
+    return (server.host.lower(), server.port, server.username)
+
+
+def compression_failed(server: ServerSettings, why: str) -> None:
+    """Remember that COMPRESS=DEFLATE does not work with ``server`` (for this process)."""
+    if _server_key(server) not in _NO_COMPRESS:
+        log.warning(
+            "COMPRESS=DEFLATE failed with %s:%s (%s); using this server without "
+            "compression from now on",
+            server.host,
+            server.port,
+            why,
+        )
+    _NO_COMPRESS.add(_server_key(server))
+
+
+def forget_compression_failures() -> None:
+    """Try COMPRESS=DEFLATE with every server again (tests; a long-running process)."""
+    _NO_COMPRESS.clear()
+
+
 def open_imap(server: ServerSettings, password: str, *, compress: bool = True) -> CsImapClient:
     """A logged-in client under the security policy in the module docstring."""
+    compress = compress and _server_key(server) not in _NO_COMPRESS
+    try:
+        return _open(server, password, compress=compress)
+    except CompressionFailed as error:
+        compression_failed(server, str(error))
+        return _open(server, password, compress=False)
+
+
+def _open(server: ServerSettings, password: str, *, compress: bool) -> CsImapClient:
     security = server.security
     if security not in ("tls", "starttls", "plain"):
         raise ImapSecurityError(f"unknown security setting {security!r} for {server.host}")
@@ -134,9 +185,10 @@ def open_imap(server: ServerSettings, password: str, *, compress: bool = True) -
         # QRESYNC must be enabled before any SELECT; pipelined with COMPRESS it costs no
         # extra round trip.
         want = ("QRESYNC",) if client.has_capability("QRESYNC") else ()
-        client.enabled, _ = client.transport.start_session(
-            enable=want, compress=compress and client.has_capability("COMPRESS=DEFLATE")
-        )
+        offered = compress and client.has_capability("COMPRESS=DEFLATE")
+        client.enabled, compressed = client.transport.start_session(enable=want, compress=offered)
+        if offered and not compressed:
+            compression_failed(server, "the server refused COMPRESS DEFLATE")
     except BaseException:
         client.close_now()
         raise

@@ -16,6 +16,7 @@ import socket
 import ssl
 import zlib
 from collections.abc import Iterator
+from typing import Any
 
 # imaplib refuses commands it does not know.
 imaplib.Commands.setdefault("COMPRESS", ("AUTH", "SELECTED"))
@@ -28,6 +29,11 @@ _INFLATE_STEP = 1 << 20  # bound each decompression step: a hostile stream canno
 
 class ImapTransportError(Exception):
     """The connection misbehaved at the byte level (injection, broken DEFLATE stream)."""
+
+
+class CompressionFailed(imaplib.IMAP4.abort):
+    """The link broke before the first compressed answer arrived: the server (or a box
+    on the way) cannot do COMPRESS=DEFLATE although it offered it. Reconnect without."""
 
 
 class BufferedIMAP4(imaplib.IMAP4):
@@ -44,6 +50,8 @@ class BufferedIMAP4(imaplib.IMAP4):
         self.wire_in = 0  # bytes as they crossed the network (compressed when DEFLATE is on)
         self.wire_out = 0
         self._corked: list[bytes] | None = None
+        self._compress_proven = True  # False from COMPRESS OK until a compressed line decodes
+        self.compression_broke: str | None = None
         super().__init__(host, port, timeout=timeout)
 
     # --- socket ---------------------------------------------------------------------------
@@ -77,8 +85,13 @@ class BufferedIMAP4(imaplib.IMAP4):
             if self._inflate is not None and self._inflate.unconsumed_tail:
                 data = self._inflate.decompress(self._inflate.unconsumed_tail, _INFLATE_STEP)
             else:
-                raw = self.sock.recv(_RECV_SIZE)
+                try:
+                    raw = self.sock.recv(_RECV_SIZE)
+                except OSError as error:
+                    self._unproven_compression(f"{type(error).__name__}: {error}")
+                    raise
                 if not raw:
+                    self._unproven_compression("the server closed the connection")
                     return False
                 self.wire_in += len(raw)
                 if self._inflate is None:
@@ -87,10 +100,26 @@ class BufferedIMAP4(imaplib.IMAP4):
                 try:
                     data = self._inflate.decompress(raw, _INFLATE_STEP)
                 except zlib.error as error:
+                    self._unproven_compression(f"broken DEFLATE stream: {error}")
                     raise self.abort(f"broken DEFLATE stream: {error}") from error
             if data:
                 self._rbuf += data
                 return True
+
+    def _unproven_compression(self, why: str) -> None:
+        if self._inflate is not None and not self._compress_proven:
+            self.compression_broke = f"the first compressed exchange failed: {why}"
+            raise CompressionFailed(self.compression_broke)
+
+    def _command_complete(self, name: str, tag: Any) -> tuple[str, list[bytes]]:
+        # imaplib re-raises every abort as a plain one; keep ours recognisable.
+        try:
+            typ, data = super()._command_complete(name, tag)  # type: ignore[misc]
+        except self.abort as error:
+            if self.compression_broke and not isinstance(error, CompressionFailed):
+                raise CompressionFailed(self.compression_broke) from error
+            raise
+        return typ, data
 
     def read(self, size: int) -> bytes:
         while len(self._rbuf) < size:
@@ -107,6 +136,7 @@ class BufferedIMAP4(imaplib.IMAP4):
             if end >= 0:
                 line = bytes(self._rbuf[: end + 1])
                 del self._rbuf[: end + 1]
+                self._compress_proven = True
                 return line
             if len(self._rbuf) > _MAXLINE:
                 raise self.error(f"got more than {_MAXLINE} bytes")
@@ -205,16 +235,25 @@ class BufferedIMAP4(imaplib.IMAP4):
                     enabled.update(item.decode("ascii", "replace").upper().split())
         if compress_tag is None:
             return enabled, False
-        typ, _ = self._command_complete("COMPRESS", compress_tag)
+        try:
+            typ, _ = self._command_complete("COMPRESS", compress_tag)
+        except self.abort:
+            raise
+        except self.error:  # BAD: like NO, the session simply stays uncompressed
+            typ = "BAD"
         if typ != "OK":
             return enabled, False
+        self._compress_proven = False
         self._inflate = zlib.decompressobj(-zlib.MAX_WBITS)
         self._deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
         # Bytes already read past the OK line are the start of the compressed stream.
         pending = bytes(self._rbuf)
         self._rbuf.clear()
         if pending:
-            self._rbuf += self._inflate.decompress(pending, _INFLATE_STEP)
+            try:
+                self._rbuf += self._inflate.decompress(pending, _INFLATE_STEP)
+            except zlib.error as error:
+                raise CompressionFailed(f"broken DEFLATE stream: {error}") from error
         return enabled, True
 
     @property

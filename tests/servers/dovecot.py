@@ -56,6 +56,7 @@ class Variant:
     qresync: bool = True
     compress: bool = True
     tls: bool = False
+    zlib: bool = True  # False: COMPRESS=DEFLATE offered, but the command is unknown (BAD)
 
 
 VARIANTS = {
@@ -63,6 +64,7 @@ VARIANTS = {
     "bare": Variant("bare", condstore=False, qresync=False, compress=False),
     "condstore": Variant("condstore", qresync=False, compress=False),
     "tls": Variant("tls", tls=True),
+    "broken-compress": Variant("broken-compress", zlib=False),
 }
 
 
@@ -239,7 +241,7 @@ def _config(
         caps.append("QRESYNC")
     if variant.compress:
         caps.append("COMPRESS=DEFLATE")  # an explicit list hides what imap_zlib would add
-    plugins = "$mail_plugins imap_zlib" if variant.compress else "$mail_plugins"
+    plugins = "$mail_plugins imap_zlib" if variant.compress and variant.zlib else "$mail_plugins"
     if tls:
         ssl = f"ssl = yes\nssl_cert = <{tls.cert_file}\nssl_key = <{tls.key_file}\n"
         imaps = (
@@ -409,6 +411,12 @@ def dovecot_condstore(dovecot_pool: DovecotPool) -> DovecotServer:
 def dovecot_tls(dovecot_pool: DovecotPool) -> DovecotServer:
     """Dovecot with implicit TLS on ``tls_port`` and STARTTLS on ``port`` (trustme CA)."""
     return dovecot_pool.get("tls")
+
+
+@pytest.fixture(scope="session")
+def dovecot_broken_compress(dovecot_pool: DovecotPool) -> DovecotServer:
+    """Dovecot that offers COMPRESS=DEFLATE but answers the command with BAD."""
+    return dovecot_pool.get("broken-compress")
 
 
 @pytest.fixture(params=["full", "bare", "condstore"])

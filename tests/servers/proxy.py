@@ -56,6 +56,7 @@ class _Pipe:
         self.src = src
         self.dst = dst
         self.sent = 0
+        self.garbling = False  # this connection's bytes are being corrupted
 
     def run(self) -> None:
         rate = self.proxy.rate
@@ -68,6 +69,10 @@ class _Pipe:
                 chunk = self.src.recv(16384 if rate is None else max(256, int(rate // 20)))
                 if not chunk:
                     break
+                if self.garbling:
+                    chunk = b"\xff" * len(chunk)  # never valid DEFLATE (reserved block type)
+                elif (marker := self.proxy.garble_after.get(self.direction)) and marker in chunk:
+                    self.garbling = True  # everything after this chunk, on this connection
                 pattern = self.proxy.cut_on.get(self.direction)
                 if pattern is not None and pattern in chunk:
                     self.proxy.cut_now()  # the chunk never arrives, as on a dropped link
@@ -131,6 +136,7 @@ class ThrottlingProxy:
         self.stats = LinkStats()
         self.cut_after: dict[str, int] = {}
         self.cut_on: dict[str, bytes] = {}
+        self.garble_after: dict[str, bytes] = {}
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._listener.bind(("127.0.0.1", 0))
@@ -157,6 +163,11 @@ class ThrottlingProxy:
         """Drop every connection when ``pattern`` shows up in one read of that direction
         (plaintext sessions only: DEFLATE hides it)."""
         self.cut_on = {direction: pattern}
+
+    def garble_after_seen(self, pattern: bytes, *, direction: str = "down") -> None:
+        """On each connection, replace every byte after the read that held ``pattern``
+        (e.g. a server's "OK Begin compression": a box that breaks compressed streams)."""
+        self.garble_after = {direction: pattern}
 
     def cut_now(self) -> None:
         """Reset every open connection, as a dropped mobile link would."""
