@@ -4,13 +4,16 @@ Sources are run by kind through ``RUNNERS``: each runner does one pass over one 
 source in its own store connection and reports progress through a callback. Mail
 accounts are built in; shop and chat pollers register their own kinds here.
 ``watch`` keeps mail accounts on IDLE (or polling) and polls the others at their
-interval, one thread per source, reconnecting with backoff after failures.
+interval, one thread per source, reconnecting with backoff after failures. Flag
+changes queued by the console end a mail account's IDLE early and reach the server
+within a second or two.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +34,10 @@ from csconsole.sources.imap_connection import (
     open_imap,
 )
 from csconsole.sources.imap_idle import IdleLinkLost, idle_wait
+from csconsole.store import flag_queue
 from csconsole.store.db import open_store
 from csconsole.store.inbox import ensure_account, set_account_sync_state
+from csconsole.sync.flag_pushback import push_flag_changes
 from csconsole.sync.imap_sync import ImapAccountSync, SyncProgress
 
 log = logging.getLogger(__name__)
@@ -43,7 +48,7 @@ class SyncEvent:
     """Progress of one source, for a progress bar or a status line."""
 
     source: str
-    # connect | select | changes | new | backfill | done | error | idle; an error with a
+    # connect | select | changes | new | backfill | done | error | idle | flags; an error with a
     # folder is that folder's alone: the other folders of the source went on syncing.
     phase: str
     folder: str = ""
@@ -294,6 +299,8 @@ def _watch_imap(
     db = open_store(store_path)
     backoff = 2.0
     try:
+        with db.atomic():
+            account_id = ensure_account(db, account.name, "imap", address=account.email)
         while not stop.is_set():
             client: CsImapClient | None = None
             try:
@@ -303,13 +310,7 @@ def _watch_imap(
                     if result.error:
                         raise IdleLinkLost(result.error)
                     backoff = 2.0
-                    if account.idle and client.has_capability("IDLE"):
-                        watched = account.folders[0] if account.folders else "INBOX"
-                        client.select_folder(watched)  # the sync may have left Sent selected
-                        report(SyncEvent(ref.name, "idle", watched))
-                        idle_wait(client, account.poll_interval, stop=stop)
-                    else:
-                        stop.wait(account.poll_interval)
+                    _wait_for_work(db, account, account_id, client, stop, report)
             except (SecretError, ImapSecurityError) as error:
                 report(SyncEvent(ref.name, "error", message=str(error)))
                 stop.wait(max(60.0, account.poll_interval))  # needs the user; retry rarely
@@ -322,3 +323,42 @@ def _watch_imap(
                     client.close_now()
     finally:
         db.close()
+
+
+def _wait_for_work(
+    db: Database,
+    account: AccountConfig,
+    account_id: int,
+    client: CsImapClient,
+    stop: threading.Event,
+    report: SyncCallback,
+) -> None:
+    """Wait in IDLE (or sleep until the next poll) until the server has news.
+
+    Flag changes the console queues meanwhile (in this process or another one using
+    the same store) end the wait within about a second: they are stored on the server
+    and the wait goes on, without a full pass. Rows the server refused stay queued and
+    do not wake the loop again until something new is queued.
+    """
+    pushed = flag_queue.newest_id(db, account_id)
+
+    def queued() -> bool:
+        return flag_queue.newest_id(db, account_id) > pushed
+
+    while not stop.is_set():
+        if account.idle and client.has_capability("IDLE"):
+            watched = account.folders[0] if account.folders else "INBOX"
+            client.select_folder(watched)  # the sync or a push may have left another selected
+            report(SyncEvent(account.name, "idle", watched))
+            outcome = idle_wait(client, account.poll_interval, stop=stop, wake=queued)
+            if not outcome.woken or outcome.changed:
+                return
+        else:
+            deadline = time.monotonic() + account.poll_interval
+            while not stop.is_set() and time.monotonic() < deadline and not queued():
+                stop.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+            if not queued():
+                return
+        pushed = flag_queue.newest_id(db, account_id)
+        push_flag_changes(db, client, account_id)
+        report(SyncEvent(account.name, "flags"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from csconsole.sources.imap_connection import CsImapClient
@@ -29,6 +30,7 @@ class IdleResult:
 
     changed: bool  # the server announced new, changed or removed mail
     lines: tuple[bytes, ...] = ()
+    woken: bool = False  # ``wake`` asked for the connection (e.g. flag changes to push)
 
 
 def idle_wait(
@@ -38,8 +40,11 @@ def idle_wait(
     stop: threading.Event | None = None,
     renew_after: float = RENEW_AFTER,
     tick: float = 1.0,
+    wake: Callable[[], bool] | None = None,
 ) -> IdleResult:
-    """IDLE on the selected folder until a change, ``timeout``, ``renew_after`` or ``stop``.
+    """IDLE on the selected folder until a change, ``timeout``, ``renew_after``, ``stop``,
+    or ``wake()`` turning true (asked about once per ``tick``: the console queued work
+    for this connection, such as flags to store, and should not wait for new mail).
 
     Returns after sending DONE and reading the tagged answer, so the connection is
     ready for the next command. Raises ``IdleLinkLost`` when the link is dead.
@@ -52,9 +57,12 @@ def idle_wait(
             raise IdleLinkLost(f"the server refused IDLE: {continuation!r}")
         deadline = time.monotonic() + min(timeout, renew_after)
         lines: list[bytes] = []
-        changed = False
+        changed = woken = False
         while not changed and time.monotonic() < deadline:
             if stop is not None and stop.is_set():
+                break
+            if wake is not None and wake():
+                woken = True
                 break
             wait = max(0.0, min(tick, deadline - time.monotonic()))
             if not transport.wait_readable(wait):
@@ -75,4 +83,4 @@ def idle_wait(
     # imaplib filed the untagged answers away; the next sync re-reads the folder anyway.
     for kind in ("EXISTS", "EXPUNGE", "FETCH", "VANISHED", "RECENT"):
         transport.untagged_responses.pop(kind, None)
-    return IdleResult(changed=changed or typ != "OK", lines=tuple(lines))
+    return IdleResult(changed=changed or typ != "OK", lines=tuple(lines), woken=woken)

@@ -99,6 +99,17 @@ def pending(db: Database, account_id: int) -> list[FlagChange]:
     ]
 
 
+def newest_id(db: Database, account_id: int) -> int:
+    """The id of the account's most recently queued change (0 when none): the watch loop
+    ends IDLE early when it grows, i.e. when the console queued something new."""
+    row = db.execute(
+        "SELECT max(q.id) FROM flag_changes q JOIN folders f ON f.id = q.folder_id "
+        "WHERE f.account_id = ?",
+        [account_id],
+    ).fetchone()
+    return int(row[0] or 0)
+
+
 def pending_uids(db: Database, folder_id: int, uidvalidity: int) -> set[int]:
     """UIDs of a folder with changes not yet on the server (their server flags are stale)."""
     rows = db.execute(

@@ -79,3 +79,53 @@ def test_watch_syncs_mail_pushed_while_idling(dovecot: DovecotServer, tmp_path: 
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_console_change_during_idle_reaches_the_server_within_seconds(
+    dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from csconsole.services import Services
+
+    user = dovecot.new_user()
+    [uid] = dovecot.append_many(user, [mail("Close me")])
+    password_file = tmp_path / "pw"
+    password_file.write_text(user[1])
+    account = account_for(dovecot, user, name="waker", sent_folder="Sent", poll_interval=600)
+    account = replace(account, imap=replace(account.imap, password_command=f"cat {password_file}"))
+    config = Config(accounts=(account,))
+    store = tmp_path / "watch.sqlite"
+    stop = threading.Event()
+    events: list[SyncEvent] = []
+    thread = threading.Thread(
+        target=watch, args=(store, config, stop), kwargs={"progress": events.append}, daemon=True
+    )
+    thread.start()
+    services = Services(store, config)
+    try:
+        deadline = time.monotonic() + 15
+        while not any(e.phase == "idle" for e in events) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(e.phase == "idle" for e in events)
+        [(conversation,)] = services.db().execute("SELECT id FROM conversations").fetchall()
+        idles = sum(e.phase == "idle" for e in events)
+        services.inbox.close(conversation)  # the watch loop sits in IDLE (poll: 10 min)
+        queued_at = time.monotonic()
+        flags: tuple[bytes, ...] = ()
+        while time.monotonic() - queued_at < 8 and b"$CSClosed" not in flags:
+            with dovecot.client(*user) as other:
+                other.select_folder("INBOX", readonly=True)
+                flags = other.get_flags([uid])[uid]
+            time.sleep(0.2)
+        assert b"$CSClosed" in flags
+        assert time.monotonic() - queued_at < 5
+        deadline = time.monotonic() + 5
+        while sum(e.phase == "idle" for e in events) == idles and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sum(e.phase == "idle" for e in events) > idles  # back in IDLE afterwards
+    finally:
+        services.close()
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
