@@ -111,12 +111,13 @@ class ImapAccountSync:
         only until it is known) after them, so the inbox is never kept waiting.
         """
         push_flag_changes(self.db, self.client, self.account_id)  # console changes first
+        queued_before = flag_queue.newest_id(self.db, self.account_id)
         plan = self.folders()
         reports = [self._guarded(name, role) for name, role in plan]
         sent = self.account.sent_folder or self._known_sent() or self._discover_sent()
         if sent and sent not in {name for name, _ in plan}:
             reports.append(self._guarded(sent, "sent"))
-        if flag_queue.pending(self.db, self.account_id):
+        if flag_queue.newest_id(self.db, self.account_id) > queued_before:
             # This pass queued changes of its own (a customer reopened a closed
             # conversation): write them now rather than a whole poll interval later.
             push_flag_changes(self.db, self.client, self.account_id)

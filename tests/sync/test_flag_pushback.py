@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imaplib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,7 +180,10 @@ def test_later_change_wins_when_several_are_queued(setup: Setup, fresh_store: Da
 
 
 def test_refused_select_keeps_the_queued_changes_for_the_next_pass(
-    dovecot: DovecotServer, fresh_store: Database, store_path: Path
+    dovecot: DovecotServer,
+    fresh_store: Database,
+    store_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     user = dovecot.new_user()
     uids = dovecot.append_many(user, [mail("Refund please")], folder="Orders")
@@ -193,10 +197,13 @@ def test_refused_select_keeps_the_queued_changes_for_the_next_pass(
     folder = dovecot.root / "home" / user[0] / "Maildir" / ".Orders"
     folder.chmod(0)  # the server cannot open the folder for now: SELECT answers NO
     try:
-        reports = sync(fresh_store, account, user[1])
+        with caplog.at_level(logging.WARNING):
+            reports = sync(fresh_store, account, user[1])
     finally:
         folder.chmod(0o700)
     assert [r.folder for r in reports if r.error] == ["Orders"]
+    retries = [r for r in caplog.records if "cannot write flags to Orders" in r.getMessage()]
+    assert len(retries) == 1  # once per pass, not again at its end
     assert rows(fresh_store, "SELECT count(*) FROM flag_changes") == [(1,)]
 
     sync(fresh_store, account, user[1])
