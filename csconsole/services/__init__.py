@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +37,6 @@ class Services:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         from csconsole.services.inbox import InboxService
-        from csconsole.services.orders import OrdersService
-        from csconsole.services.replies import RepliesService
 
         self.store_path = Path(store_path)
         self.config = config
@@ -46,8 +45,20 @@ class Services:
         self._lock = threading.Lock()
         self._opened: list[Database] = []
         self.inbox: InboxService = InboxService(self)
-        self.orders: OrdersService = OrdersService(self)
-        self.replies: RepliesService = RepliesService(self)
+
+    # Orders and replies pull in the HTTP, IMAP and SMTP clients; reading the inbox
+    # does not need them, so the console paints before they are imported.
+    @cached_property
+    def orders(self) -> OrdersService:
+        from csconsole.services.orders import OrdersService
+
+        return OrdersService(self)
+
+    @cached_property
+    def replies(self) -> RepliesService:
+        from csconsole.services.replies import RepliesService
+
+        return RepliesService(self)
 
     def db(self) -> Database:
         """This thread's connection to the store, opened on first use."""

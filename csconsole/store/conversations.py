@@ -122,6 +122,16 @@ def _summary(row: Sequence[Any]) -> ConversationSummary:
     )
 
 
+def page_query(
+    spec: ConversationFilter, *, offset: int, limit: int, now: datetime
+) -> tuple[str, list[Any]]:
+    """The ids of one page, sorted; migration 0006's indexes serve every usual order."""
+    where, params = _filter_clause(spec, now)
+    order = _ORDER[spec.sort]
+    sql = f"SELECT c.id FROM conversations c WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+    return sql, [*params, limit, offset]
+
+
 def list_page(
     db: Database, spec: ConversationFilter, *, offset: int, limit: int, now: datetime
 ) -> list[ConversationSummary]:
@@ -130,15 +140,8 @@ def list_page(
     The ids are sorted first and the row details (tags, linked order) read only for
     the page: sorting whole rows would run those subqueries for every match.
     """
-    where, params = _filter_clause(spec, now)
-    ids = [
-        row[0]
-        for row in db.execute(
-            f"SELECT c.id FROM conversations c WHERE {where} "
-            f"ORDER BY {_ORDER[spec.sort]} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-    ]
+    sql, params = page_query(spec, offset=offset, limit=limit, now=now)
+    ids = [row[0] for row in db.execute(sql, params)]
     if not ids:
         return []
     marks = ",".join("?" * len(ids))

@@ -55,7 +55,9 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-        db = StoreDatabase(conn)
+        # No sqlite-utils plugins: the store needs none, and finding them means
+        # scanning every installed package's metadata (tens of ms at each start).
+        db = StoreDatabase(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
@@ -77,7 +79,7 @@ def _migrate(db: Database) -> None:
 
 def open_memory_store() -> Database:
     """A migrated in-memory store, for tests and throwaway previews."""
-    db = Database(memory=True)
+    db = Database(memory=True, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
     return db

@@ -323,7 +323,7 @@ async def test_low_bandwidth_drops_the_footer_and_animation(app_factory: Factory
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.animation_level == "none"
-        assert not app.screen.query("Footer")
+        assert not app.screen.query("KeyHints")
         assert "Alice Brown" in screen_text(app)
 
 

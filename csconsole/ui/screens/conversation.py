@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from csconsole.domain.inbox_models import ConversationDetail
 from csconsole.domain.text import sanitize
@@ -24,6 +24,7 @@ from csconsole.ui.commands import ConversationCommands
 from csconsole.ui.messages import ActionFailed, ConversationChanged, InboxChanged
 from csconsole.ui.rtl import display
 from csconsole.ui.screens.order_actions import OrderActions
+from csconsole.ui.widgets.key_hints import KeyHints
 from csconsole.ui.widgets.side_panes import CustomerPane, OrderPane
 from csconsole.ui.widgets.status_bar import StatusBar
 from csconsole.ui.widgets.thread_view import ThreadOptions, ThreadView
@@ -59,7 +60,7 @@ class ConversationScreen(OrderActions):
                 yield OrderPane(id="orders")
         yield StatusBar(id="status")
         if not self.console.config.display.low_bandwidth:
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeyHints()
 
     def current_id(self) -> int | None:
         return self.conversation_id

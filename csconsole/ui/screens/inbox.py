@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from csconsole.domain.inbox_models import ConversationFilter, Sort, View
 from csconsole.domain.text import sanitize
@@ -29,6 +29,7 @@ from csconsole.ui.screens.conversation_actions import ConversationActions
 from csconsole.ui.screens.dialogs import PromptDialog
 from csconsole.ui.widgets.conversation_list import ConversationList
 from csconsole.ui.widgets.conversation_row import RowContext
+from csconsole.ui.widgets.key_hints import KeyHints
 from csconsole.ui.widgets.status_bar import StatusBar
 from csconsole.ui.workers import run_in_thread, wake_snoozes
 
@@ -64,6 +65,7 @@ class InboxScreen(ConversationActions):
         super().__init__()
         self.spec = ConversationFilter()
         self.counts: dict[View, int] = {}
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="views")
@@ -72,7 +74,7 @@ class InboxScreen(ConversationActions):
         yield ConversationList(self._page, self._row_context, id="conversations")
         yield StatusBar(id="status")
         if not self.console.config.display.low_bandwidth:
-            yield Footer(compact=True, show_command_palette=False)
+            yield KeyHints()
 
     @property
     def conversation_list(self) -> ConversationList:
@@ -249,7 +251,11 @@ class InboxScreen(ConversationActions):
         return current.id if current and current.id != conversation_id else None
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if not self._resumed:  # the first resume follows on_mount, which just read
+            self._resumed = True
+            return
+        # Paint the rows already read first; re-reading then repaints only what changed.
+        self.call_after_refresh(self.reload)
 
     # ---- facts from elsewhere ----------------------------------------------------------
     def on_conversation_changed(self, message: ConversationChanged) -> None:

@@ -98,13 +98,29 @@ class ConversationList(ScrollView, can_focus=True):
 
     # ---- data ------------------------------------------------------------------
     def reset(self, row_count: int, *, keep_cursor: bool = True) -> None:
-        """Forget cached pages (the store changed) and repaint the visible rows."""
+        """Forget cached pages (the store changed) and repaint the rows that changed.
+
+        A sync pass re-reads the list every few seconds; repainting only rows whose
+        content differs keeps that to a few hundred bytes instead of a full screen.
+        """
+        before = self._visible_rows() if keep_cursor and row_count == self.row_count else None
+        cursor_before = self.cursor
         self._pages.clear()
         self.row_count = row_count
         self.virtual_size = Size(1, row_count)  # rows never scroll sideways
         self.cursor = min(self.cursor if keep_cursor else 0, max(0, row_count - 1))
-        self.refresh()
+        if before is None or self.cursor != cursor_before:
+            self.refresh()
+        else:
+            width = self.scrollable_content_region.width
+            for line, (old, new) in enumerate(zip(before, self._visible_rows(), strict=True)):
+                if old != new:
+                    self.refresh(Region(0, line, width, 1))
         self.post_message(self.Highlighted(self.cursor, self.row_at(self.cursor)))
+
+    def _visible_rows(self) -> list[ConversationSummary | None]:
+        top = self.scroll_offset.y
+        return [self.row_at(top + line) for line in range(self.scrollable_content_region.height)]
 
     def row_at(self, index: int) -> ConversationSummary | None:
         if not 0 <= index < self.row_count:

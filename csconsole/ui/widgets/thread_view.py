@@ -9,6 +9,7 @@ the logical text and reordered for right-to-left paragraphs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -101,16 +102,26 @@ def render_message(message: MessageInfo, width: int, options: ThreadOptions) -> 
 
 
 class MessageView(Static):
-    """One message; re-wraps itself when its width changes."""
+    """One message; re-wraps itself when its width changes.
+
+    The width it had last time is the best guess for the next thread (the terminal
+    rarely changes size between two conversations), so a message is wrapped before its
+    first layout and the thread paints once instead of blank-then-filled.
+    """
+
+    last_width: ClassVar[int] = 0
 
     def __init__(self, message: MessageInfo, options: ThreadOptions) -> None:
-        super().__init__("", classes=f"message -{message.direction}")
+        self._width = MessageView.last_width
+        first = render_message(message, self._width, options) if self._width else ""
+        super().__init__(first, classes=f"message -{message.direction}")
         self.message = message
         self.options = options
-        self._width = 0
 
     def on_resize(self) -> None:
         width = self.content_region.width
+        if width:
+            MessageView.last_width = width
         if width and width != self._width:
             self._width = width
             self.update(render_message(self.message, width, self.options))
@@ -125,7 +136,7 @@ class ThreadView(VerticalScroll, can_focus=False):
     """The messages of the open conversation."""
 
     DEFAULT_CSS = """
-    ThreadView { width: 1fr; }
+    ThreadView { width: 1fr; scrollbar-gutter: stable; }
     ThreadView .message { padding: 0 1; margin-bottom: 1; border-left: outer $primary; }
     ThreadView .-out { border-left: outer $success; }
     ThreadView .-note { border-left: outer $warning; background: $warning 10%; }
