@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -44,7 +46,9 @@ def test_kill_9_mid_backlog_then_resume(dovecot: DovecotServer, tmp_path: Path) 
     finally:
         db.close()
     subjects = {"Old"} | {f"Backlog {i}" for i in range(600)}
-    dovecot.append_many(user, [mail(f"Backlog {i}", "text " * 50) for i in range(600)])
+    # Incompressible bodies, so the throttled child is still busy when it is killed.
+    noise = [base64.b64encode(os.urandom(1000)).decode() for _ in range(600)]
+    dovecot.append_many(user, [mail(f"Backlog {i}", noise[i]) for i in range(600)])
 
     sync_then_kill(dovecot, user, store)
 
