@@ -280,9 +280,15 @@ def conversation_status(db: Database, conversation_id: int) -> str:
 def conversation_replying_to(db: Database, account_id: int, message_id: str) -> int | None:
     """The conversation of a stored message that answers ``message_id`` (In-Reply-To or
     References): a parent that arrives after its reply joins the reply's conversation."""
-    row = db.execute(
+    found = conversations_replying_to(db, account_id, message_id)
+    return found[0] if found else None
+
+
+def conversations_replying_to(db: Database, account_id: int, message_id: str) -> list[int]:
+    """Every conversation holding a stored answer to ``message_id``, oldest answer first."""
+    rows = db.execute(
         "SELECT m.conversation_id FROM message_refs r JOIN messages m ON m.id = r.message_row_id "
-        "WHERE r.ref = ? AND m.account_id = ? ORDER BY m.sent_at, m.id LIMIT 1",
+        "WHERE r.ref = ? AND m.account_id = ? ORDER BY m.sent_at, m.id",
         [message_id, account_id],
-    ).fetchone()
-    return int(row[0]) if row else None
+    ).fetchall()
+    return list(dict.fromkeys(int(r[0]) for r in rows))

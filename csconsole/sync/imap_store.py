@@ -16,6 +16,7 @@ from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email
 from csconsole.sources.imap_message import build_message, with_folder
 from csconsole.store import flag_queue, mail_state
+from csconsole.store.conversation_merge import can_merge, merge_conversations
 from csconsole.store.inbox import add_message
 from csconsole.sync.imap_threading import choose_conversation
 
@@ -100,11 +101,26 @@ class MessageStorer:
                 continue
             report.new += 1
             report.conversations.add(conversation_id)
+            self._join_stored_replies(conversation_id, message, report)
             after = mail_state.conversation_status(self.db, conversation_id)
             if before in _KEYWORD_STATUSES and after == Status.OPEN.value:
                 # The customer reopened it: take $CSPending/$CSClosed off the server too,
                 # exactly as a reopen from the console does.
                 flag_queue.queue_status(self.db, conversation_id, Status.OPEN)
+
+    def _join_stored_replies(
+        self, conversation_id: int, message: NewMessage, report: FolderReport
+    ) -> None:
+        """Replies stored before this message, in a conversation of their own, join it:
+        it answered an older message too, so both conversations are one thread."""
+        if not message.message_id:
+            return
+        for other in mail_state.conversations_replying_to(
+            self.db, self.account_id, message.message_id
+        ):
+            if other != conversation_id and can_merge(self.db, other, conversation_id):
+                merge_conversations(self.db, other, conversation_id, sla=self.sla)
+                report.conversations.add(other)  # its search row goes too
 
     def _reattach(
         self, cursor: mail_state.FolderCursor, message: NewMessage, report: FolderReport

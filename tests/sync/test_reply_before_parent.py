@@ -55,6 +55,55 @@ def test_parent_in_a_later_batch_joins_its_reply(
     assert customer_convs == [("Any news?", 2)]
 
 
+def test_late_parent_joins_two_conversations_into_one_thread(
+    dovecot: DovecotServer, fresh_store: Database
+) -> None:
+    user = dovecot.new_user()
+    root = mail("Broken mug", "It arrived in pieces.", message_id="<o@example.com>", when=day(0))
+    middle = mail(
+        "Photos",
+        "Here are photos of the pieces.",
+        message_id="<p@example.com>",
+        in_reply_to="<o@example.com>",
+        references="<o@example.com>",
+        when=day(1),
+    )
+    others = [
+        mail(f"Question {i}", sender=f"Other {i} <other{i}@example.com>", when=day(2 + i))
+        for i in range(60)
+    ]
+    latest = mail(
+        "Any news?",
+        "Still waiting for the replacement.",
+        message_id="<r@example.com>",
+        in_reply_to="<p@example.com>",
+        references="<p@example.com>",  # a client that drops the root from References
+        when=day(100),
+    )
+    dovecot.append_many(user, [root, middle, *others, latest])
+    sync(fresh_store, account_for(dovecot, user), user[1])
+
+    ids = ("o@example.com", "p@example.com", "r@example.com")
+    [conversation] = _conversations_of(fresh_store, *ids)
+    summary = rows(
+        fresh_store,
+        "SELECT subject, message_count, unread, last_message_at, preview, status "
+        "FROM conversations WHERE id = ?",
+        [conversation],
+    )
+    assert summary == [
+        ("Broken mug", 3, 3, "2026-11-05T04:00:00Z", "Still waiting for the replacement.", "open")
+    ]
+    customer = rows(
+        fresh_store,
+        "SELECT count(*) FROM conversations c JOIN customer_contacts k "
+        "ON k.customer_id = c.customer_id WHERE k.value = 'customer@example.com'",
+    )
+    assert customer == [(1,)]
+    found = rows(fresh_store, "SELECT rowid FROM search_index WHERE search_index MATCH 'news'")
+    assert found == [(conversation,)]  # the merged-away conversation left no search row
+
+
 def test_original_delivered_after_our_sent_reply_joins_its_conversation(
     dovecot: DovecotServer, fresh_store: Database
 ) -> None:
