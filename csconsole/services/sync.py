@@ -115,8 +115,14 @@ def sync_imap_account(
     progress: SyncCallback,
     *,
     client: CsImapClient | None = None,
+    replaced: Callable[[CsImapClient], None] | None = None,
 ) -> SourceResult:
-    """One pass over every folder of a mail account; errors end up on the account row."""
+    """One pass over every folder of a mail account; errors end up on the account row.
+
+    With a ``client`` of the caller's, the pass may swap it for a new session when the
+    server ends one over a folder; ``replaced`` hears of the new one (without it, such
+    a pass ends as if the link was lost).
+    """
     account = _account(config, name)
     result = SourceResult(source=name, kind="imap")
     with db.atomic():
@@ -124,18 +130,36 @@ def sync_imap_account(
         set_account_sync_state(db, account_id, "syncing")
     progress(SyncEvent(name, "connect"))
     own_client = client is None
+    session: list[CsImapClient] = []
+
+    def reconnect() -> CsImapClient:
+        fresh = connect_account(account)
+        session[:] = [fresh]
+        if replaced is not None:
+            replaced(fresh)
+        return fresh
+
+    can_reconnect = own_client or replaced is not None
     try:
-        client = client or connect_account(account)
+        session.append(client or connect_account(account))
         try:
-            _one_pass(db, config, account, client, account_id, result, progress)
+            _one_pass(
+                db,
+                config,
+                account,
+                session[0],
+                account_id,
+                result,
+                progress,
+                reconnect if can_reconnect else None,
+            )
         except CompressionFailed as error:
             compression_failed(account.imap, str(error))
             if not own_client:
                 raise  # the caller owns the connection: it reconnects, uncompressed now
-            client.close_now()
-            client = None
-            client = connect_account(account)
-            _one_pass(db, config, account, client, account_id, result, progress)
+            session[0].close_now()
+            session[:] = [connect_account(account)]
+            _one_pass(db, config, account, session[0], account_id, result, progress, reconnect)
     except (SecretError, ImapSecurityError, *NETWORK_ERRORS) as error:
         result.error = str(error) or type(error).__name__
         with db.atomic():
@@ -143,8 +167,8 @@ def sync_imap_account(
             set_account_sync_state(db, account_id, state, error=result.error)
         progress(SyncEvent(name, "error", message=result.error))
     finally:
-        if own_client and client is not None:
-            client.close_now()
+        if own_client and session:
+            session[0].close_now()
     return result
 
 
@@ -156,6 +180,7 @@ def _one_pass(
     account_id: int,
     result: SourceResult,
     progress: SyncCallback,
+    reconnect: Callable[[], CsImapClient] | None,
 ) -> None:
     name = account.name
 
@@ -163,7 +188,13 @@ def _one_pass(
         progress(SyncEvent(name, report.phase, report.folder, report.done, report.total))
 
     engine = ImapAccountSync(
-        db, account, client, account_id=account_id, sla=config.sla, progress=relay
+        db,
+        account,
+        client,
+        account_id=account_id,
+        sla=config.sla,
+        progress=relay,
+        reconnect=reconnect,
     )
     for report in engine.run():
         result.new += report.new
@@ -306,7 +337,11 @@ def _watch_imap(
             try:
                 client = connect_account(account)
                 while not stop.is_set():
-                    result = sync_imap_account(db, config, ref.name, report, client=client)
+                    swapped: list[CsImapClient] = []
+                    result = sync_imap_account(
+                        db, config, ref.name, report, client=client, replaced=swapped.append
+                    )
+                    client = swapped[-1] if swapped else client
                     if result.error:
                         raise IdleLinkLost(result.error)
                     backoff = 2.0

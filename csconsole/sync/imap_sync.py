@@ -63,8 +63,11 @@ class ImapAccountSync:
         account_id: int,
         sla: SlaPolicies | None = None,
         progress: ProgressCallback | None = None,
+        reconnect: Callable[[], CsImapClient] | None = None,
     ) -> None:
         self.db = db
+        # A fresh session after the server ended one over a folder (``_guarded``).
+        self.reconnect = reconnect
         self.account = account
         self.client = client
         self.account_id = account_id
@@ -129,6 +132,18 @@ class ImapAccountSync:
         except cmd.ImapCommandError as error:
             log.warning("%s: folder %s: %s", self.account.name, name, error)
             return FolderReport(folder=name, error=str(error))
+        except self.client.transport.abort as error:
+            # A server that hits an internal error over one message (a damaged file)
+            # answers BYE: that folder is reported, the others sync on a new session.
+            # A lost link has no BYE and ends the pass as before.
+            if self.reconnect is None or not self.client.transport.untagged_responses.get("BYE"):
+                raise
+            log.warning(
+                "%s: the server ended the session in %s: %s", self.account.name, name, error
+            )
+            self.client.close_now()
+            self.client = self.reconnect()
+            return FolderReport(folder=name, error=f"the server ended the session: {error}")
 
     # --- one folder -----------------------------------------------------------------------
     def sync_folder(self, name: str, role: str) -> FolderReport:

@@ -114,3 +114,38 @@ def test_sync_names_an_unknown_account(tmp_path: Path, dovecot: DovecotServer) -
     result = CliRunner().invoke(app, ["sync", "--account", "nope"])
     assert result.exit_code == 2
     assert "nope" in result.output
+
+
+def test_a_message_the_server_cannot_read_fails_its_folder_only(
+    dovecot: DovecotServer, tmp_path: Path
+) -> None:
+    user = dovecot.new_user()
+    dovecot.append_many(user, [mail("In the inbox")])
+    dovecot.append_many(user, [mail("Readable"), mail("Damaged")], folder="Orders")
+    dovecot.append_many(user, [mail("In a later folder")], folder="Later")
+    maildir = dovecot.root / "home" / user[0] / "Maildir" / ".Orders"
+    [damaged] = [p for p in sorted((maildir / "new").iterdir()) if b"Damaged" in p.read_bytes()]
+    damaged.chmod(0)  # Dovecot hits an internal error on FETCH and ends the session (BYE)
+    _write_config(dovecot, user, tmp_path, folders='["INBOX", "Orders", "Later"]')
+    try:
+        result = CliRunner().invoke(app, ["sync", "--once"])
+    finally:  # Dovecot may have moved it from new/ to cur/ meanwhile
+        for path in maildir.glob(f"*/{damaged.name.split(':')[0]}*"):
+            path.chmod(0o600)
+    assert result.exit_code == 1, result.output
+    assert "  Orders: error: the server ended the session" in result.output
+    db = open_store(Path(os.environ["CSCONSOLE_DATA_DIR"]) / "store.sqlite")
+    try:
+        subjects = {r[0] for r in db.execute("SELECT subject FROM messages").fetchall()}
+        assert {"In the inbox", "In a later folder"} <= subjects  # the others still synced
+    finally:
+        db.close()
+
+    again = CliRunner().invoke(app, ["sync", "--once"])  # readable again: nothing missing
+    assert again.exit_code == 0, again.output
+    db = open_store(Path(os.environ["CSCONSOLE_DATA_DIR"]) / "store.sqlite")
+    try:
+        subjects = {r[0] for r in db.execute("SELECT subject FROM messages").fetchall()}
+        assert subjects == {"In the inbox", "Readable", "Damaged", "In a later folder"}
+    finally:
+        db.close()
