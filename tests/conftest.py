@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,3 +33,10 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the real user's config or data."""
     monkeypatch.setenv("CSCONSOLE_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("CSCONSOLE_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def unfreeze_heap() -> Iterator[None]:
+    """The console freezes its start-up heap; one test's objects must not outlive it."""
+    yield
+    gc.unfreeze()

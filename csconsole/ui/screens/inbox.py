@@ -18,6 +18,7 @@ from csconsole.domain.inbox_models import ConversationFilter, Sort, View
 from csconsole.domain.text import sanitize
 from csconsole.ui.actions import THREAD_ONLY, bindings_for
 from csconsole.ui.commands import InboxCommands
+from csconsole.ui.heap import freeze_startup_objects, release_closed_screens
 from csconsole.ui.messages import (
     ActionFailed,
     ConversationChanged,
@@ -94,6 +95,7 @@ class InboxScreen(ConversationActions):
     def on_mount(self) -> None:
         self.reload(keep_cursor=False)
         self.conversation_list.focus()
+        self.call_after_refresh(freeze_startup_objects)
         self.post_message(StatusRefreshed())
         # Badges age and snoozes end: a slow tick, never a per-second clock.
         every = 300.0 if self.console.config.display.low_bandwidth else 60.0
@@ -254,6 +256,7 @@ class InboxScreen(ConversationActions):
         if not self._resumed:  # the first resume follows on_mount, which just read
             self._resumed = True
             return
+        release_closed_screens()
         # Paint the rows already read first; re-reading then repaints only what changed.
         self.call_after_refresh(self.reload)
 
