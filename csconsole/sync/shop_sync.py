@@ -13,7 +13,7 @@ and records a clear error on the account. An unchanged shop costs one request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -23,7 +23,7 @@ from csconsole.domain.clock import from_iso, to_iso, utc_now
 from csconsole.domain.models import Channel, Direction, NewMessage
 from csconsole.domain.orders import OrderRecord
 from csconsole.domain.sla import SlaPolicies
-from csconsole.sources.http_client import SourceError
+from csconsole.sources.http_client import HttpClient, SourceError
 from csconsole.sources.shopify import ShopifyClient
 from csconsole.sources.woocommerce import WooCommerceClient
 from csconsole.store.cursors import get_cursor, set_cursor
@@ -134,6 +134,59 @@ def _fail(db: Database, account_id: int, error: SourceError) -> None:
         set_account_sync_state(db, account_id, "error", error=str(error))
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """One page ready to store: the orders to write and the cursor they let us commit."""
+
+    records: list[OrderRecord]
+    known: dict[str, str]  # updated_at of the page's orders we already held
+    unchanged: int = 0  # seen but skipped before any write
+    cursor: str | None = None  # committed with these rows when it is newer than the stored one
+
+
+# What differs between shops: given the stored cursor and T0, fetch the pages.
+Batches = Callable[[str | None, str], Iterator[_Batch]]
+
+
+def _poll(
+    db: Database,
+    account_id: int,
+    account_name: str,
+    http: HttpClient,
+    batches: Batches,
+    *,
+    now: str | None,
+    sla: SlaPolicies | None,
+    progress: Progress | None,
+) -> ShopSyncResult:
+    """The loop every shop shares: each page and its cursor commit in one transaction."""
+    t0 = now or to_iso(utc_now())
+    cursor = get_cursor(db, account_id, CURSOR)
+    result = ShopSyncResult(cursor=cursor)
+    before = http.requests_made
+    with db.atomic():
+        set_account_sync_state(db, account_id, "syncing")
+    try:
+        for batch in batches(cursor, t0):
+            result.pages += 1
+            result.orders_seen += batch.unchanged
+            with db.atomic():
+                _store_page(db, account_id, account_name, batch.records, batch.known, result, sla)
+                if batch.cursor and (result.cursor is None or batch.cursor > result.cursor):
+                    result.cursor = batch.cursor
+                    set_cursor(db, account_id, CURSOR, batch.cursor)
+            if progress:
+                progress(result.orders_seen, f"{account_name}: {result.orders_seen} orders")
+    except SourceError as error:
+        _fail(db, account_id, error)
+        raise
+    finally:
+        result.requests = http.requests_made - before
+    with db.atomic():
+        set_account_sync_state(db, account_id, "idle")
+    return result
+
+
 def sync_shopify(
     db: Database,
     account_id: int,
@@ -146,33 +199,18 @@ def sync_shopify(
     progress: Progress | None = None,
 ) -> ShopSyncResult:
     """One poll of a Shopify shop; raises ``SourceError`` after recording it on the account."""
-    t0 = now or to_iso(utc_now())
-    cursor = get_cursor(db, account_id, CURSOR)
-    result = ShopSyncResult(cursor=cursor)
-    before = client.http.requests_made
-    with db.atomic():
-        set_account_sync_state(db, account_id, "syncing")
-    try:
+
+    def batches(cursor: str | None, t0: str) -> Iterator[_Batch]:
+        # Pages are sorted by updatedAt, so every page may move the cursor (never past T0).
         since = _since(cursor, t0, INITIAL_WINDOW)
         for page in client.orders_updated(since, t0, page_size=page_size):
-            result.pages += 1
             known = stored_versions(db, account_id, [o.external_id for o in page.orders])
-            with db.atomic():
-                _store_page(db, account_id, account_name, page.orders, known, result, sla)
-                newest = max((o.updated_at for o in page.orders if o.updated_at), default=None)
-                if newest and (result.cursor is None or newest > result.cursor):
-                    result.cursor = min(newest, t0)
-                    set_cursor(db, account_id, CURSOR, result.cursor)
-            if progress:
-                progress(result.orders_seen, f"{account_name}: {result.orders_seen} orders")
-    except SourceError as error:
-        _fail(db, account_id, error)
-        raise
-    finally:
-        result.requests = client.http.requests_made - before
-    with db.atomic():
-        set_account_sync_state(db, account_id, "idle")
-    return result
+            newest = max((o.updated_at for o in page.orders if o.updated_at), default=None)
+            yield _Batch(page.orders, known, cursor=min(newest, t0) if newest else None)
+
+    return _poll(
+        db, account_id, account_name, client.http, batches, now=now, sla=sla, progress=progress
+    )
 
 
 def sync_woocommerce(
@@ -186,41 +224,26 @@ def sync_woocommerce(
     progress: Progress | None = None,
 ) -> ShopSyncResult:
     """One poll of a WooCommerce store; raises ``SourceError`` after recording it."""
-    t0 = now or to_iso(utc_now())
-    cursor = get_cursor(db, account_id, CURSOR)
-    result = ShopSyncResult(cursor=cursor)
-    newest = cursor
-    before = client.http.requests_made
-    with db.atomic():
-        set_account_sync_state(db, account_id, "syncing")
-    notes_since = to_iso(from_iso(t0) - NOTES_WINDOW)
-    try:
+
+    def batches(cursor: str | None, t0: str) -> Iterator[_Batch]:
+        # Pages come in id order: the newest change is known only after the last page.
+        notes_since = to_iso(from_iso(t0) - NOTES_WINDOW)
+        newest = cursor
         for page in client.orders_modified(_since(cursor, t0, None)):
-            result.pages += 1
             records = [client.map(raw) for raw in page.orders]
             known = stored_versions(db, account_id, [r.external_id for r in records])
             fresh = []
             for record in records:
                 if known.get(record.external_id) == record.updated_at:
-                    result.orders_seen += 1  # unchanged: no notes request, no write
-                    continue
+                    continue  # unchanged: no notes request, no write
                 if record.updated_at >= notes_since:  # one request per changed order
                     record = replace(record, notes=client.notes(record.external_id))
                 fresh.append(record)
                 if record.updated_at and (newest is None or record.updated_at > newest):
                     newest = record.updated_at
-            with db.atomic():
-                _store_page(db, account_id, account_name, fresh, known, result, sla)
-                if page.page >= page.total_pages and newest and newest != cursor:
-                    result.cursor = newest
-                    set_cursor(db, account_id, CURSOR, newest)
-            if progress:
-                progress(result.orders_seen, f"{account_name}: {result.orders_seen} orders")
-    except SourceError as error:
-        _fail(db, account_id, error)
-        raise
-    finally:
-        result.requests = client.http.requests_made - before
-    with db.atomic():
-        set_account_sync_state(db, account_id, "idle")
-    return result
+            last = page.page >= page.total_pages
+            yield _Batch(fresh, known, len(records) - len(fresh), newest if last else None)
+
+    return _poll(
+        db, account_id, account_name, client.http, batches, now=now, sla=sla, progress=progress
+    )
