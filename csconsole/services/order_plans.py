@@ -238,13 +238,14 @@ def plan_refund(
         else f"Recorded as a manual refund of {value} {base['currency']}: "
         "no gateway is called, pay the customer yourself."
     )
+    emails = _refund_email(base["platform"], notify_customer)
     return OrderActionPlan(
         action="refund",
         title=f"Refund {value} {base['currency']} on order #{base['number']}",
         lines=(
             money_line,
             "No items are restocked (amount-only refund).",
-            "The customer is emailed." if notify_customer else "No email to the customer.",
+            emails,
             "A refund cannot be undone.",
         ),
         amount=value,
@@ -253,6 +254,22 @@ def plan_refund(
         irreversible=True,
         request=request,
         **base,
+    )
+
+
+def _refund_email(platform: str, notify_customer: bool) -> str:
+    """What the customer receives: Shopify obeys ``notify``; WooCommerce's API has no switch."""
+    if platform == "woocommerce":
+        # wc_create_refund fires the (partially) refunded order hooks that the
+        # "Refunded order" customer email listens to, whatever the REST body says.
+        return (
+            'WooCommerce emails the customer its "Refunded order" message, '
+            "unless that email is turned off in the store's settings."
+        )
+    return (
+        "Shopify emails the customer a refund notification."
+        if notify_customer
+        else "No email to the customer."
     )
 
 

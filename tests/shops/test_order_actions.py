@@ -263,3 +263,23 @@ def test_lookups_and_link_by_number(orders: OrdersService, services: Services) -
     assert orders.unlink_by_number(conv, "1001")
     assert orders.linked(conv) == []
     assert [o["number"] for o in orders.for_email("Ali.Rezaei@example.ir")] == ["1002"]
+
+
+def test_refund_plan_says_truthfully_whether_the_customer_is_emailed(
+    orders: OrdersService, services: Services
+) -> None:
+    db = services.db()
+    quiet = orders.plan_refund(order_id(db, "1002"), amount="100")
+    told = orders.plan_refund(order_id(db, "1002"), amount="100", notify_customer=True)
+    woo = orders.plan_refund(order_id(db, "727"), amount="100", notify_customer=False)
+
+    assert "No email to the customer." in quiet.lines and not quiet.notifies_customer
+    assert "Shopify emails the customer a refund notification." in told.lines
+    assert told.notifies_customer and told.request["input"]["notify"] is True
+    # The WooCommerce refunds endpoint has no switch for the "Refunded order" email.
+    assert woo.notifies_customer and "notify" not in json.dumps(woo.request)
+    assert (
+        'WooCommerce emails the customer its "Refunded order" message, '
+        "unless that email is turned off in the store's settings."
+    ) in woo.lines
+    assert not any("No email" in line for line in woo.lines)
