@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Literal, cast
 
 from csconsole.config_schema import ConfigError, Table, describe, is_loopback_host
+from csconsole.config_secrets import read_remote, secret_source
 from csconsole.config_sections import check_unique_names, read_keymap, read_sla, source_name
 from csconsole.domain.sla import SlaPolicies
 from csconsole.paths import config_file
@@ -206,14 +207,6 @@ def parse_config(
     return config
 
 
-def _secret_source(t: Table, command_key: str, keyring_key: str) -> tuple[str | None, str | None]:
-    command = t.command(command_key)
-    keyring = t.optional_string(keyring_key)
-    if command is not None and keyring is not None:
-        t.fail(keyring_key, f"only one of {command_key} and {keyring_key}")
-    return command, keyring
-
-
 def _server(
     t: Table, kind: str, default_username: str, inherit: ServerConfig | None, base: Path | None
 ) -> ServerConfig:
@@ -224,11 +217,8 @@ def _server(
     security = cast(Security, t.choice("security", SECURITIES, "tls"))
     port = t.integer("port", DEFAULT_PORTS[kind][security], low=1, high=65535)
     username = t.string("username", default_username)
-    command, keyring = _secret_source(t, "password_command", "password_keyring")
-    if command is None and keyring is None:
-        if inherit is None:
-            t.fail("password_command", f"a way to fetch the password: {_PASSWORD_HINT}")
-        command, keyring = inherit.password_command, inherit.password_keyring
+    inherited = (inherit.password_command, inherit.password_keyring) if inherit else None
+    remote = read_remote(t, base, "the password", _PASSWORD_HINT, inherited)
     allow_plaintext = t.boolean("allow_plaintext", False)
     if security == "plain" and not allow_plaintext and not is_loopback_host(host):
         t.fail(
@@ -242,11 +232,8 @@ def _server(
         port=port,
         security=security,
         username=username,
-        password_command=command,
-        password_keyring=keyring,
         allow_plaintext=allow_plaintext,
-        timeout=t.number("timeout", 30.0, low=0.1, high=600),
-        ca_file=t.file_path("ca_file", base),
+        **remote,
     )
     t.finish()
     return server
@@ -311,9 +298,7 @@ def _shop(t: Table, base: Path | None) -> ShopConfig:
         username = t.string("username")  # the consumer key (ck_...)
     else:
         username = t.string("username", "", allow_empty=True)
-    command, keyring = _secret_source(t, "password_command", "password_keyring")
-    if command is None and keyring is None:
-        t.fail("password_command", f"a way to fetch the API secret: {_PASSWORD_HINT}")
+    remote = read_remote(t, base, "the API secret", _PASSWORD_HINT)
     api_version = t.string("api_version", "2026-10")
     if not re.match(r"^(\d{4}-\d{2}|unstable)$", api_version):
         t.fail("api_version", 'a Shopify API version such as "2026-10"', describe(api_version))
@@ -322,12 +307,9 @@ def _shop(t: Table, base: Path | None) -> ShopConfig:
         platform=platform,
         url=url,
         username=username,
-        password_command=command,
-        password_keyring=keyring,
         api_version=api_version,
         poll_interval=t.number("poll_interval", 300.0, low=1, high=86400),
-        timeout=t.number("timeout", 30.0, low=0.1, high=600),
-        ca_file=t.file_path("ca_file", base),
+        **remote,
     )
     t.finish()
     return shop
@@ -338,9 +320,7 @@ def _channel(t: Table, base: Path | None) -> ChannelConfig:
     name = source_name(t)
     platform = cast(Literal["telegram"], t.choice("platform", ("telegram",)))
     api_url = t.url("api_url", "https://api.telegram.org")
-    command, keyring = _secret_source(t, "token_command", "token_keyring")
-    if command is None and keyring is None:
-        t.fail("token_command", f"a way to fetch the bot token: {_TOKEN_HINT}")
+    command, keyring = secret_source(t, "token", "the bot token", _TOKEN_HINT)
     poll_timeout = t.integer("poll_timeout", 25, low=0, high=50)
     timeout = t.number("timeout", 35.0, low=0.1, high=600)
     if timeout <= poll_timeout:
