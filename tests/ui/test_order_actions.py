@@ -6,7 +6,9 @@ store; the orders service reaches the shop through the configured ``ShopConfig``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -80,58 +82,67 @@ def writes(woo: FakeWooCommerce) -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in woo.requests if r.method in ("POST", "PUT", "DELETE")]
 
 
-async def open_conversation(
-    app: CsConsoleApp, pilot: Pilot[str | None], conversation_id: int
-) -> None:
-    await settle(app, pilot)
-    app.push_screen(ConversationScreen(conversation_id))
-    await settle(app, pilot)
+@dataclass
+class Console:
+    """The running console on one conversation; every press waits for the workers."""
+
+    app: CsConsoleApp
+    pilot: Pilot[str | None]
+
+    async def press(self, *keys: str) -> str:
+        """Press ``keys``, settle, and return what the screen shows."""
+        await self.pilot.press(*keys)
+        await settle(self.app, self.pilot)
+        return screen_text(self.app)
+
+    async def act(self, action_id: str) -> str:
+        return await self.press(key(action_id))
+
+
+@asynccontextmanager
+async def conversation(
+    services: Services, conversation_id: int, order: str | None = None
+) -> AsyncIterator[Console]:
+    """Link ``order`` (a bazaar order number) and open the conversation in the console."""
+    if order is not None:
+        link(services, conversation_id, order)
+    app = make_app(services, services.config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ConversationScreen(conversation_id))
+        await settle(app, pilot)
+        yield Console(app, pilot)
 
 
 async def test_refund_dialog_shows_money_and_cancelling_sends_nothing(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "728")
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        assert "#728 ★ linked" in screen_text(app)
-        await pilot.press(key("order.refund"))
-        await settle(app, pilot)
-        assert isinstance(app.screen, OrderActionDialog)
-        shown = screen_text(app)
+    async with conversation(services, built.conversations["ar"], "728") as console:
+        assert "#728 ★ linked" in screen_text(console.app)
+        shown = await console.act("order.refund")
+        assert isinstance(console.app.screen, OrderActionDialog)
         assert "Refund 253.00 SAR on order #728" in shown
         assert "is asked to send 253.00 SAR back." in shown
         assert "Amount: 253.00 SAR" in shown
         assert "Payment gateway: called" in shown
         assert "This cannot be undone." in shown
-        await pilot.press("escape")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ConversationScreen)
-        assert "nothing was sent" in screen_text(app)
+        shown = await console.press("escape")
+        assert isinstance(console.app.screen, ConversationScreen)
+        assert "nothing was sent" in shown
     assert writes(woo) == []
 
 
 async def test_refund_needs_a_reason_then_sends_the_documented_body(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "728")
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        await pilot.press(key("order.refund"))
-        await settle(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, OrderActionDialog)
-        assert "A reason is required" in screen_text(app)
+    async with conversation(services, built.conversations["ar"], "728") as console:
+        await console.act("order.refund")
+        shown = await console.press("enter")
+        assert isinstance(console.app.screen, OrderActionDialog)
+        assert "A reason is required" in shown
         assert writes(woo) == []
-        await pilot.press(*"arrived broken", "enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ConversationScreen)
-        shown = screen_text(app)
+        shown = await console.press(*"arrived broken", "enter")
+        assert isinstance(console.app.screen, ConversationScreen)
         assert "Refund 253.00 SAR on order #728: done" in shown
         assert "Reason: arrived broken" in shown  # the internal note in the thread
     (sent,) = woo.requests_to("/orders/728/refunds")
@@ -148,20 +159,13 @@ async def test_refund_needs_a_reason_then_sends_the_documented_body(
 async def test_shop_error_is_shown_to_the_user(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "728")
     woo.fail_next(
         wp_error(500, "woocommerce_rest_cannot_create_order_refund", "Stripe is unreachable."),
         when=lambda r: r.method == "POST",
     )
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        await pilot.press(key("order.refund"))
-        await settle(app, pilot)
-        await pilot.press(*"customer asked", "enter")
-        await settle(app, pilot)
-        shown = screen_text(app)
+    async with conversation(services, built.conversations["ar"], "728") as console:
+        await console.act("order.refund")
+        shown = await console.press(*"customer asked", "enter")
         assert "order.refund failed" in shown and "Stripe is unreachable." in shown
     assert len(woo.requests_to("/orders/728/refunds")) == 1
     assert woo.orders[728]["refunds"] == []
@@ -170,18 +174,11 @@ async def test_shop_error_is_shown_to_the_user(
 async def test_put_on_hold_sends_the_status_and_reason_is_optional(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "728")
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        await pilot.press(key("order.hold"))
-        await settle(app, pilot)
-        assert isinstance(app.screen, OrderActionDialog)
-        assert "Status: completed → on-hold." in screen_text(app)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert "Mark order #728 on-hold: done" in screen_text(app)
+    async with conversation(services, built.conversations["ar"], "728") as console:
+        shown = await console.act("order.hold")
+        assert isinstance(console.app.screen, OrderActionDialog)
+        assert "Status: completed → on-hold." in shown
+        assert "Mark order #728 on-hold: done" in await console.press("enter")
     puts = [r.json() for r in woo.requests_to("/orders/728") if r.method == "PUT"]
     assert puts == [{"status": "on-hold"}]
 
@@ -189,34 +186,23 @@ async def test_put_on_hold_sends_the_status_and_reason_is_optional(
 async def test_no_linked_order_says_so_and_sends_nothing(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, built.conversations["fa"])
-        await pilot.press(key("order.cancel"))
-        await settle(app, pilot)
-        assert isinstance(app.screen, ConversationScreen)
-        assert "no order is linked to this conversation" in screen_text(app)
+    async with conversation(services, built.conversations["fa"]) as console:
+        shown = await console.act("order.cancel")
+        assert isinstance(console.app.screen, ConversationScreen)
+        assert "no order is linked to this conversation" in shown
     assert writes(woo) == []
 
 
 async def test_order_note_asks_the_text_then_confirms_and_posts_it(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "727")
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        await pilot.press(key("order.note"))
-        await settle(app, pilot)
-        await pilot.press(*"call before delivery", "enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, OrderActionDialog)
-        assert "Private: only shop staff see it." in screen_text(app)
+    async with conversation(services, built.conversations["ar"], "727") as console:
+        await console.act("order.note")
+        shown = await console.press(*"call before delivery", "enter")
+        assert isinstance(console.app.screen, OrderActionDialog)
+        assert "Private: only shop staff see it." in shown
         assert writes(woo) == []
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert "note to #727: done" in screen_text(app)
+        assert "note to #727: done" in await console.press("enter")
     posted = [r.json() for r in woo.requests_to("/orders/727/notes") if r.method == "POST"]
     assert posted == [{"note": "call before delivery", "customer_note": False}]
 
@@ -224,18 +210,11 @@ async def test_order_note_asks_the_text_then_confirms_and_posts_it(
 async def test_cancel_puts_the_order_cancelled_with_the_reason_noted(
     services: Services, built: Built, woo: FakeWooCommerce
 ) -> None:
-    conversation = built.conversations["ar"]
-    link(services, conversation, "727")
-    app = make_app(services, services.config)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_conversation(app, pilot, conversation)
-        await pilot.press(key("order.cancel"))
-        await settle(app, pilot)
-        shown = screen_text(app)
+    async with conversation(services, built.conversations["ar"], "727") as console:
+        shown = await console.act("order.cancel")
         assert "Status: processing → cancelled." in shown and "Stock: items are restocked" in shown
-        await pilot.press(*"customer changed mind", "enter")
-        await settle(app, pilot)
-        assert "Reason: customer changed mind" in screen_text(app)
+        shown = await console.press(*"customer changed mind", "enter")
+        assert "Reason: customer changed mind" in shown
     puts = [r.json() for r in woo.requests_to("/orders/727") if r.method == "PUT"]
     assert puts == [{"status": "cancelled"}]
     assert woo.orders[727]["status"] == "cancelled"
