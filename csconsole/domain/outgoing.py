@@ -18,6 +18,29 @@ class ReplyKind(StrEnum):
     NEW = "new"  # a new message to a customer
 
 
+# Ctrl+R in the editor walks this cycle; a new message stays what it is.
+KIND_CYCLE = (ReplyKind.REPLY, ReplyKind.REPLY_ALL, ReplyKind.NOTE)
+KIND_LABELS = {
+    ReplyKind.REPLY: "Reply",
+    ReplyKind.REPLY_ALL: "Reply to all",
+    ReplyKind.NOTE: "Internal note",
+    ReplyKind.NEW: "New message",
+}
+
+
+def next_kind(kind: ReplyKind, channel: str) -> ReplyKind | None:
+    """The kind after ``kind`` in the cycle (None for a new message).
+
+    Chat channels have one recipient, so reply-all is skipped there.
+    """
+    if kind not in KIND_CYCLE:
+        return None
+    cycle = [k for k in KIND_CYCLE if channel == "email" or k is not ReplyKind.REPLY_ALL]
+    if kind not in cycle:
+        return cycle[0]
+    return cycle[(cycle.index(kind) + 1) % len(cycle)]
+
+
 @dataclass(frozen=True)
 class Draft:
     """Text being written, saved continuously so a crash loses nothing."""

@@ -5,6 +5,9 @@ to, threading headers from the parent, one ``Re:``, the customer's language),
 edited as a draft saved continuously, and sent by writing the final message with
 its final Message-ID to the outbox in one transaction (``send``); the sender
 takes it after the undo window. Internal notes are stored at once and never sent.
+A new message to the customer is a fresh thread (no threading headers, a subject
+the agent types) kept in the same conversation. ``switch_kind`` moves the typed
+text and its draft between reply, reply-all and note.
 """
 
 from __future__ import annotations
@@ -121,9 +124,19 @@ class RepliesService:
             raise ReplyError(f"no mail account configured for {name or 'this conversation'}")
         to = [last_in.get("from_addr") or ""] if last_in else []
         to = [a for a in to if a] or list(facts["contacts"].get("email", [])[:1])
+        if plan.kind is ReplyKind.NEW:
+            # A fresh thread: no threading headers, no quote, a subject the agent types.
+            return replace(
+                plan,
+                from_addr=from_addr,
+                from_name=(config.display_name if config else "") or "",
+                to=tuple(to),
+                signature=self._signature(config, plan.language),
+            )
         cc: list[str] = []
         if plan.kind is ReplyKind.REPLY_ALL and last_in:
-            mine = _lower_set([own, from_addr, *to])
+            ours = [account.email for account in self._services.config.accounts]
+            mine = _lower_set([own, from_addr, *ours, *to])
             for address in written_to:
                 if normalize_email(address) not in mine:
                     cc.append(address)
@@ -140,12 +153,6 @@ class RepliesService:
                 datetime.fromisoformat(sent_at.replace("Z", "+00:00")) if sent_at else None,
                 locale,
             )
-        signature = ""
-        if config:
-            base = (plan.language or "").split("-")[0]
-            signature = config.signatures.get(plan.language or "", "") or config.signatures.get(
-                base, config.signature
-            )
         return replace(
             plan,
             from_addr=from_addr,
@@ -156,7 +163,17 @@ class RepliesService:
             in_reply_to=parent_id,
             references=tuple(references_for(parent_id, parent.get("refs") or [])),
             quoted=quoted,
-            signature=signature,
+            signature=self._signature(config, plan.language),
+        )
+
+    @staticmethod
+    def _signature(config: AccountConfig | None, language: str | None) -> str:
+        """The account's signature in the customer's language, else its default one."""
+        if config is None:
+            return ""
+        base = (language or "").split("-")[0]
+        return config.signatures.get(language or "", "") or config.signatures.get(
+            base, config.signature
         )
 
     def plan_new(
@@ -188,21 +205,40 @@ class RepliesService:
         """Called on every pause in typing; returns the plan with its draft id."""
         db = self._services.db()
         with db.atomic():
-            draft_id = drafts.save_draft(
-                db,
-                Draft(
-                    conversation_id=plan.conversation_id,
-                    kind=plan.kind,
-                    body=body,
-                    subject=plan.subject,
-                    to_addrs=plan.to,
-                    cc_addrs=plan.cc,
-                    language=plan.language,
-                    canned_id=canned_id or plan.canned_id,
-                    id=plan.draft_id,
-                ),
-            )
+            draft_id = drafts.save_draft(db, self._draft(plan, body, canned_id))
         return replace(plan, body=body, draft_id=draft_id, canned_id=canned_id or plan.canned_id)
+
+    @staticmethod
+    def _draft(plan: ReplyPlan, body: str, canned_id: str | None) -> Draft:
+        return Draft(
+            conversation_id=plan.conversation_id,
+            kind=plan.kind,
+            body=body,
+            subject=plan.subject,
+            to_addrs=plan.to,
+            cc_addrs=plan.cc,
+            language=plan.language,
+            canned_id=canned_id or plan.canned_id,
+            id=plan.draft_id,
+        )
+
+    def switch_kind(self, plan: ReplyPlan, body: str, kind: ReplyKind) -> ReplyPlan:
+        """Re-plan as ``kind`` keeping the typed text; the draft moves with it.
+
+        The old kind's draft is deleted in the same transaction that writes the new
+        one, so it can never reappear the next time that kind is opened.
+        """
+        if plan.conversation_id is None:
+            raise ReplyError("only a reply to a conversation can change its kind")
+        target = replace(self.plan(plan.conversation_id, kind), body=body, canned_id=plan.canned_id)
+        db = self._services.db()
+        with db.atomic():
+            if plan.draft_id is not None and plan.draft_id != target.draft_id:
+                drafts.delete_draft(db, plan.draft_id)
+            if not body.strip() and target.draft_id is None:
+                return target  # nothing typed yet: no draft to keep
+            draft_id = drafts.save_draft(db, self._draft(target, body, plan.canned_id))
+        return replace(target, draft_id=draft_id)
 
     def discard_draft(self, plan: ReplyPlan) -> None:
         if plan.draft_id is not None:
@@ -267,6 +303,8 @@ class RepliesService:
         undo_seconds: float | None = None,
     ) -> QueuedReply:
         """Queue the reply (or store the note) in one transaction; undo with ``undo``."""
+        if plan.kind is ReplyKind.NEW and plan.channel == "email" and not plan.subject.strip():
+            raise ReplyError("a new message needs a subject; type one in the Subject field")
         return self.outbox.send(
             plan, self.final_body(plan, body), body, canned_id=canned_id, undo_seconds=undo_seconds
         )

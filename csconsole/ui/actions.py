@@ -20,11 +20,17 @@ class Action:
     action: str  # the Textual action the binding runs
     keys: str  # default keys, comma separated
     description: str
-    screen: str  # app | inbox | conversation
+    screen: str  # app | inbox | conversation | compose
     show: bool = True  # in the footer
+    priority: bool = False  # wins over the focused widget (the compose editor's own keys)
 
 
-GROUP_TITLES = {"app": "Everywhere", "inbox": "Inbox", "conversation": "Conversation"}
+GROUP_TITLES = {
+    "app": "Everywhere",
+    "inbox": "Inbox",
+    "conversation": "Conversation",
+    "compose": "Compose (reply, reply-all, note, new message)",
+}
 
 ACTIONS: tuple[Action, ...] = (
     Action("app.help", "app.show_help", "question_mark,f1", "Help", "app"),
@@ -69,6 +75,8 @@ ACTIONS: tuple[Action, ...] = (
         "conversation.unlink-order", "unlink_order", "U", "Unlink an order", "conversation", False
     ),
     Action("conversation.reply", "reply", "r", "Reply", "conversation"),
+    Action("conversation.reply-all", "reply_all", "e", "Reply to all", "conversation", False),
+    Action("conversation.new-message", "new_message", "m", "New message", "conversation", False),
     # Only inside an open conversation.
     Action("conversation.back", "back", "escape,q,h", "Back to the inbox", "conversation", False),
     Action(
@@ -134,6 +142,20 @@ ACTIONS: tuple[Action, ...] = (
     Action("order.hold", "order_hold", "O", "Order: put on hold", "conversation", False),
     Action("order.cancel", "order_cancel", "X", "Order: cancel", "conversation", False),
     Action("order.refund", "order_refund", "F", "Order: refund", "conversation", False),
+    # The compose screen: Ctrl keys, so typing never triggers them (the editor has focus).
+    Action("reply.send", "send", "ctrl+s", "Send (with an undo window)", "compose", priority=True),
+    Action("reply.canned", "canned", "ctrl+t", "Canned (or type ::)", "compose", priority=True),
+    Action("reply.editor", "editor", "ctrl+e", "Edit in $EDITOR", "compose", priority=True),
+    Action(
+        "reply.switch-kind",
+        "switch_kind",
+        "ctrl+r",
+        "Switch: reply, reply-all, note",
+        "compose",
+        priority=True,
+    ),
+    Action("reply.undo", "undo", "ctrl+z", "Undo send", "compose", priority=True),
+    Action("reply.close", "close", "escape", "Close (keeps the draft)", "compose"),
 )
 
 THREAD_ONLY = frozenset(
@@ -163,6 +185,7 @@ def _binding(action: Action) -> Binding:
         action.action,
         action.description,
         show=action.show,
+        priority=action.priority,
         id=action.id,
         tooltip=action.description,
     )

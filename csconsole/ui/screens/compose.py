@@ -1,90 +1,61 @@
-"""ComposeScreen: write a reply, a reply-all or an internal note, with undo after sending.
+"""ComposeScreen: a reply, a reply-all, an internal note or a new message, with undo after sending.
 
 The draft is saved on every pause in typing (and when the screen closes), so a
 crash or a closed terminal loses nothing. ``::`` or Ctrl+T opens the canned
-picker; Ctrl+E hands the text to ``$VISUAL``/``$EDITOR`` and takes it back.
-Arabic and Persian text gets a shaped, right-to-left preview under the editor,
-because terminals (and Textual's TextArea) do not reorder it. After Ctrl+S the
-reply waits out the undo window here, with a countdown; Ctrl+Z takes it back.
+picker; Ctrl+E hands the text to ``$VISUAL``/``$EDITOR`` and takes it back;
+Ctrl+R switches reply → reply-all → note keeping the text (the draft moves with
+it). Arabic and Persian text gets a shaped, right-to-left preview under the
+editor, because terminals (and Textual's TextArea) do not reorder it. After
+Ctrl+S the reply waits out the undo window here, with a countdown; Ctrl+Z takes
+it back. The keys come from the action table, so ``[keymap]`` remaps them.
 """
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-import threading
-from pathlib import Path
-from typing import Any, ClassVar
+from dataclasses import replace
+from typing import ClassVar
 
-from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
 from csconsole.config import Config
-from csconsole.domain.outgoing import QueuedReply, ReplyError, ReplyKind, ReplyPlan
+from csconsole.domain.outgoing import (
+    KIND_LABELS,
+    QueuedReply,
+    ReplyError,
+    ReplyKind,
+    ReplyPlan,
+    next_kind,
+)
 from csconsole.domain.text import sanitize
 from csconsole.services import Services
 from csconsole.services.replies import RepliesService
 from csconsole.ui import rtl
+from csconsole.ui.actions import bindings_for, keys_for
+from csconsole.ui.screens.compose_io import edit_externally, send_now
+from csconsole.ui.screens.fallback_dialog import FallbackDialog
 from csconsole.ui.widgets.canned_picker import CannedPicker
+
+__all__ = ["ComposeScreen", "FallbackDialog", "make_reply_screen"]
 
 AUTOSAVE_SECONDS = 0.6
 
 
-class FallbackDialog(ModalScreen[dict[str, str] | None]):
-    """Ask what to write where the conversation has no value (None cancels)."""
-
-    DEFAULT_CSS = """
-    FallbackDialog { align: center middle; }
-    FallbackDialog > Vertical { width: 72; height: auto; padding: 1 2; background: $panel;
-                                border: solid $warning; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="fallback.cancel")
-    ]
-
-    def __init__(self, canned_id: str, names: tuple[str, ...]) -> None:
-        super().__init__()
-        self._canned_id = canned_id
-        self._names = names
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(
-                f"{self._canned_id} needs values this conversation lacks. "
-                "Type what to send instead (Enter on the last one confirms), or Escape."
-            )
-            for index, name in enumerate(self._names):
-                yield Label(name)
-                yield Input(placeholder=f"text for {name}", id=f"fallback-{index}")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        values = {
-            name: self.query_one(f"#fallback-{i}", Input).value.strip()
-            for i, name in enumerate(self._names)
-        }
-        empty = [i for i, name in enumerate(self._names) if not values[name]]
-        if empty:
-            self.query_one(f"#fallback-{empty[0]}", Input).focus()
-            return
-        self.dismiss(values)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class ComposeScreen(Screen[None]):
-    """The reply editor for one conversation."""
+    """The editor for one conversation: reply, reply-all, note or a new message."""
 
     DEFAULT_CSS = """
     ComposeScreen #compose-headers { height: auto; padding: 0 1; background: $boost; }
+    ComposeScreen #compose-subject-row { height: 1; padding: 0 1; background: $boost;
+                                         display: none; }
+    ComposeScreen #compose-subject-row.-visible { display: block; }
+    ComposeScreen #compose-subject-row Label { width: 9; }
+    ComposeScreen #compose-subject { width: 1fr; }
     ComposeScreen #compose-note { height: auto; padding: 0 1; color: $warning; }
     ComposeScreen #compose-body { height: 1fr; }
     ComposeScreen #compose-preview { height: auto; max-height: 40%; padding: 0 1;
@@ -92,13 +63,7 @@ class ComposeScreen(Screen[None]):
     ComposeScreen #compose-preview.-visible { display: block; }
     ComposeScreen #compose-status { height: 1; padding: 0 1; background: $primary-darken-2; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "send", "Send", id="reply.send", priority=True),
-        Binding("ctrl+t", "canned", "Canned", id="reply.canned", priority=True),
-        Binding("ctrl+e", "editor", "$EDITOR", id="reply.editor", priority=True),
-        Binding("ctrl+z", "undo", "Undo send", id="reply.undo", priority=True),
-        Binding("escape", "close", "Close (keeps draft)", id="reply.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("compose")
 
     def __init__(
         self,
@@ -111,7 +76,14 @@ class ComposeScreen(Screen[None]):
         self.services = services
         self.config = config
         self.replies = RepliesService(services)
-        self.plan: ReplyPlan = self.replies.plan(conversation_id, kind)
+        self.opening_note = ""
+        plan = self.replies.plan(conversation_id, kind)
+        if kind is ReplyKind.REPLY_ALL and plan.channel != "email":
+            plan = self.replies.plan(conversation_id, ReplyKind.REPLY)
+            self.opening_note = f"A {plan.channel} chat has one recipient: this is a reply."
+        elif kind is ReplyKind.REPLY_ALL and not plan.cc:
+            self.opening_note = "Nobody else was on the customer's last message: To only."
+        self.plan: ReplyPlan = plan
         self.canned_id: str | None = self.plan.canned_id
         self.queued: QueuedReply | None = None
         self._autosave: Timer | None = None
@@ -122,31 +94,67 @@ class ComposeScreen(Screen[None]):
     # ---- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(self._headers(), id="compose-headers")
-        yield Static("", id="compose-note")
+        with Horizontal(id="compose-subject-row"):
+            yield Label("Subject:")
+            yield Input(
+                self.plan.subject,
+                placeholder="type the subject of the new message",
+                id="compose-subject",
+                compact=True,
+            )
+        yield Static(sanitize(self.opening_note), id="compose-note")
         yield TextArea(self.plan.body, id="compose-body", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="compose-preview")
         yield Static(self._hint(), id="compose-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        self._show_kind()
+        subject = self.query_one("#compose-subject", Input)
+        if self._asks_subject() and not subject.value.strip():
+            subject.focus()
+        else:
+            self.query_one(TextArea).focus()
         self._update_preview()
+
+    def _asks_subject(self) -> bool:
+        return self.plan.kind is ReplyKind.NEW and self.plan.channel == "email"
+
+    def _show_kind(self) -> None:
+        self.query_one("#compose-headers", Static).update(self._headers())
+        row = self.query_one("#compose-subject-row")
+        row.set_class(self._asks_subject(), "-visible")
 
     def _headers(self) -> str:
         plan = self.plan
+        label = KIND_LABELS[plan.kind]
         if plan.kind is ReplyKind.NOTE:
-            return "Internal note (never sent to the customer)"
+            return f"{label} (never sent to the customer)"
+        if plan.kind is ReplyKind.NEW:
+            label += " (a new thread in this conversation)"
         lines = [
+            label,
             f"From: {plan.from_name} <{plan.from_addr}>" if plan.from_addr else "",
-            f"To: {', '.join(plan.to)}",
+            f"To: {', '.join(plan.to)}" + ("" if plan.channel == "email" else f" ({plan.channel})"),
             f"Cc: {', '.join(plan.cc)}" if plan.cc else "",
-            f"Subject: {rtl.display(plan.subject, self.config.display.bidi)}",
+            ""
+            if plan.kind is ReplyKind.NEW or plan.channel != "email"
+            else f"Subject: {rtl.display(plan.subject, self.config.display.bidi)}",
             f"Language: {plan.language or 'unknown'}",
         ]
         return sanitize("\n".join(line for line in lines if line), multiline=True)
 
     def _hint(self) -> str:
-        return "Ctrl+S send · :: or Ctrl+T canned · Ctrl+E $EDITOR · Esc close (draft kept)"
+        keymap = dict(self.config.keymap)
+
+        def key(action_id: str) -> str:
+            return keys_for(action_id, keymap).replace(", ", "/")
+
+        return (
+            f"{key('reply.send')} send · :: or {key('reply.canned')} canned · "
+            f"{key('reply.editor')} $EDITOR · {key('reply.switch-kind')} reply/all/note · "
+            f"{key('reply.close')} close (draft kept)"
+        )
 
     @property
     def body(self) -> str:
@@ -173,12 +181,15 @@ class ComposeScreen(Screen[None]):
         preview.set_class(True, "-visible")
 
     # ---- typing and drafts -------------------------------------------------------------
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        self._update_preview()
+    def _schedule_save(self) -> None:
         if self._autosave is not None:
             self._autosave.stop()
         self._autosave = self.set_timer(AUTOSAVE_SECONDS, self.save_draft)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._update_preview()
+        self._schedule_save()
         area = event.text_area
         row, column = area.cursor_location
         line = area.document.get_line(row)
@@ -186,14 +197,57 @@ class ComposeScreen(Screen[None]):
             area.delete((row, column - 2), (row, column))
             self.action_canned()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "compose-subject":
+            return
+        event.stop()
+        if event.value.strip() == self.plan.subject:
+            return  # the field being filled in, not typing
+        self.plan = replace(self.plan, subject=event.value.strip())
+        self._schedule_save()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "compose-subject":
+            event.stop()
+            self.query_one(TextArea).focus()
+
     def save_draft(self) -> None:
         if self.queued is not None:
             return
         self.plan = self.replies.save_draft(self.plan, self.body, canned_id=self.canned_id)
 
     def on_unmount(self) -> None:
-        if self.queued is None and (self.body.strip() or self.plan.draft_id is not None):
+        if self._autosave is not None:
+            self._autosave.stop()
+        typed = self.body.strip() or (self._asks_subject() and self.plan.subject)
+        if self.queued is None and (typed or self.plan.draft_id is not None):
             self.save_draft()
+
+    # ---- switching kind ----------------------------------------------------------------
+    def action_switch_kind(self) -> None:
+        """Reply → reply-all → note → reply, keeping the text; the draft follows."""
+        if self.queued is not None:
+            return
+        target = next_kind(self.plan.kind, self.plan.channel)
+        if target is None:
+            self.notify(
+                "A new message stays a new message; close it and press r, e or n to reply",
+                severity="warning",
+            )
+            return
+        if self._autosave is not None:
+            self._autosave.stop()
+        try:
+            self.plan = self.replies.switch_kind(self.plan, self.body, target)
+        except ReplyError as error:
+            self.notify(str(error), severity="error", title="Kind not changed")
+            return
+        self.canned_id = self.plan.canned_id
+        self._show_kind()
+        note = ""
+        if target is ReplyKind.REPLY_ALL and not self.plan.cc:
+            note = "Nobody else was on the customer's last message: To only."
+        self.query_one("#compose-note", Static).update(note)
 
     # ---- canned responses --------------------------------------------------------------
     def action_canned(self) -> None:
@@ -223,22 +277,8 @@ class ComposeScreen(Screen[None]):
 
     # ---- external editor ---------------------------------------------------------------
     def action_editor(self) -> None:
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.NamedTemporaryFile(
-            "w", suffix=".txt", prefix="csconsole-reply-", encoding="utf-8", delete=False
-        ) as handle:
-            handle.write(self.body)
-            path = Path(handle.name)
-        try:
-            try:
-                with self.app.suspend():
-                    subprocess.run([*shlex.split(command), str(path)], check=False)
-            except SuspendNotSupported:  # headless (tests) or a driver that cannot suspend
-                subprocess.run([*shlex.split(command), str(path)], check=False)
-            text = path.read_text(encoding="utf-8")
-        finally:
-            path.unlink(missing_ok=True)
-        self.query_one("#compose-body", TextArea).load_text(text.rstrip("\n"))
+        text = edit_externally(self.app, self.body)
+        self.query_one("#compose-body", TextArea).load_text(text)
         self.save_draft()
         self.refresh()
 
@@ -250,12 +290,16 @@ class ComposeScreen(Screen[None]):
             self.queued = self.replies.send(self.plan, self.body, canned_id=self.canned_id)
         except ReplyError as error:
             self.notify(str(error), severity="error", title="Not sent")
+            self.query_one("#compose-status", Static).update(sanitize(f"Not sent: {error}"))
+            if self._asks_subject() and not self.plan.subject:
+                self.query_one("#compose-subject", Input).focus()
             return
         if self.queued.outbox_id is None:
             self.notify("Note added", title="Note")
             self.dismiss(None)
             return
         self.query_one("#compose-body", TextArea).read_only = True
+        self.query_one("#compose-subject", Input).disabled = True
         left = self.queued.send_after - self.services.clock() if self.queued.send_after else None
         self._seconds_left = max(0, round(left.total_seconds())) if left else 0
         self._tick()
@@ -267,19 +311,11 @@ class ComposeScreen(Screen[None]):
             if self._countdown is not None:
                 self._countdown.stop()
             self.notify("Sending the reply…", title="Sent")
-            self._send_now()
+            send_now(self.app, self.services)
             self.dismiss(None)
             return
         status.update(f"Sending in {self._seconds_left} s — Ctrl+Z to undo")
         self._seconds_left -= 1
-
-    def _send_now(self) -> None:
-        app: Any = self.app
-        drain = getattr(app, "drain_outbox", None)
-        if callable(drain):  # the console runs its own sender worker
-            drain()
-            return
-        _drain_in_background(self.app, self.services)
 
     def action_undo(self) -> None:
         if self.queued is None or self.queued.outbox_id is None:
@@ -294,6 +330,9 @@ class ComposeScreen(Screen[None]):
         area = self.query_one("#compose-body", TextArea)
         area.read_only = False
         area.load_text(self.plan.body)
+        subject = self.query_one("#compose-subject", Input)
+        subject.disabled = False
+        subject.value = self.plan.subject
         self.query_one("#compose-status", Static).update("Sending cancelled. " + self._hint())
         self.notify("Sending cancelled; the text is back", title="Undone")
 
@@ -307,19 +346,11 @@ class ComposeScreen(Screen[None]):
         return True
 
 
-def _drain_in_background(app: Any, services: Services) -> None:
-    """Send what is due in a thread that outlives the closed editor (and a quitting app)."""
-    del app
-    threading.Thread(target=_drain_sync, args=(services,), name="outbox", daemon=True).start()
-
-
-def _drain_sync(services: Services) -> None:
-    try:
-        RepliesService(services).outbox.drain()
-    finally:
-        services.close_thread()
-
-
-def make_reply_screen(services: Services, config: Config, conversation_id: int) -> ComposeScreen:
-    """The factory the conversation screen calls for its ``conversation.reply`` action."""
-    return ComposeScreen(services, config, conversation_id)
+def make_reply_screen(
+    services: Services,
+    config: Config,
+    conversation_id: int,
+    kind: ReplyKind = ReplyKind.REPLY,
+) -> ComposeScreen:
+    """The factory the conversation keys call (reply, reply-all, new message)."""
+    return ComposeScreen(services, config, conversation_id, kind)

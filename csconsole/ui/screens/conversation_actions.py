@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from csconsole.domain.clock import to_iso
 from csconsole.domain.display_dates import format_full
-from csconsole.domain.outgoing import ReplyError
+from csconsole.domain.outgoing import ReplyError, ReplyKind
 from csconsole.services.inbox import NotFound
 from csconsole.ui.messages import ActionFailed, ConversationChanged
 from csconsole.ui.screens.dialogs import PromptDialog, SnoozeDialog
@@ -163,14 +163,25 @@ class ConversationActions(Screen[None]):
 
     def action_reply(self) -> None:
         """Open the reply editor; a conversation that cannot be answered says why."""
+        self._open_editor("conversation.reply", ReplyKind.REPLY)
+
+    def action_reply_all(self) -> None:
+        """Reply to the customer, copying the others on their last message (never us)."""
+        self._open_editor("conversation.reply-all", ReplyKind.REPLY_ALL)
+
+    def action_new_message(self) -> None:
+        """A fresh thread to the customer (own subject), recorded in this conversation."""
+        self._open_editor("conversation.new-message", ReplyKind.NEW)
+
+    def _open_editor(self, action: str, kind: ReplyKind) -> None:
         conversation_id = self.current_id()
         if conversation_id is None:
             return
         from csconsole.ui.screens.compose import make_reply_screen
 
         try:
-            screen = make_reply_screen(self.services, self.console.config, conversation_id)
+            screen = make_reply_screen(self.services, self.console.config, conversation_id, kind)
         except ReplyError as error:
-            self.post_message(ActionFailed("conversation.reply", str(error)))
+            self.post_message(ActionFailed(action, str(error)))
             return
         self.app.push_screen(screen)
