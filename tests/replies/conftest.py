@@ -157,6 +157,7 @@ def make_shop(
     *,
     save_sent: str = "always",
     undo: float = 0.0,
+    smtp_config: ServerConfig | None = None,
 ) -> Shop:
     user = dovecot.new_user() if dovecot else None
     imap = plain_server(
@@ -170,7 +171,7 @@ def make_shop(
         email="support@shop.example",
         display_name="Shop Support",
         imap=imap,
-        smtp=plain_server(smtp.host, smtp.port, "shop"),
+        smtp=smtp_config or plain_server(smtp.host, smtp.port, "shop"),
         signature="Shop Support",
         signatures={"fa": "پشتیبانی فروشگاه"},
         save_sent=save_sent,  # type: ignore[arg-type]

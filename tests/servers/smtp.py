@@ -5,6 +5,8 @@ Modes: ``ok``; ``temp`` (451 to DATA); ``perm`` (550 to DATA); ``auth_fail`` (53
 reply); ``hang_after_data`` (the message arrives, then no reply until
 ``release()``, so a test can kill the sender in the middle of a send).
 ``on_message`` runs for every arrival, e.g. to file a copy in Sent the way Gmail does.
+Each arrival records the TLS version the server saw (None for cleartext), so a test
+can prove a STARTTLS session really was upgraded.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Arrival:
     sender: str
     recipients: list[str]
     raw: bytes
+    tls_version: str | None = None  # e.g. "TLSv1.3" when the session was encrypted
 
     @property
     def message(self) -> EmailMessage:
@@ -89,7 +92,10 @@ class _Handler:
         if mode == "perm":
             return "550 5.1.1 Mailbox unavailable"
         arrival = Arrival(
-            str(envelope.mail_from), [str(r) for r in envelope.rcpt_tos], bytes(envelope.content)
+            str(envelope.mail_from),
+            [str(r) for r in envelope.rcpt_tos],
+            bytes(envelope.content),
+            _tls_version(smtp, session),
         )
         self.server.arrivals.append(arrival)
         if self.server.on_message:
@@ -103,6 +109,20 @@ class _Handler:
             while not self.server._release.is_set():
                 await _sleep(0.05)
         return "250 2.0.0 Queued"
+
+
+def _tls_version(smtp: object, session: Session) -> str | None:
+    """The TLS version this session runs under, as the server itself sees it.
+
+    After STARTTLS aiosmtpd keeps the upgraded layer's details in ``session.ssl``;
+    with implicit TLS the transport carries the SSL object.
+    """
+    details = session.ssl or {}
+    ssl_object = details.get("ssl_object")
+    if ssl_object is None:
+        transport = getattr(smtp, "transport", None)
+        ssl_object = transport.get_extra_info("ssl_object") if transport is not None else None
+    return str(ssl_object.version()) if ssl_object is not None else None
 
 
 async def _sleep(seconds: float) -> None:
