@@ -23,6 +23,7 @@ from csconsole.config import Config
 from csconsole.services import Services
 from csconsole.ui.actions import bindings_for
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
+from csconsole.ui.output import install as install_output_compactor
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
 from csconsole.ui.screens.welcome import WelcomeScreen
@@ -52,6 +53,7 @@ class CsConsoleApp(App[str | None]):
             self.theme = config.display.theme
 
     def on_mount(self) -> None:
+        install_output_compactor(self)
         self.set_keymap(dict(self.config.keymap))
         self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
         if not self.welcome:
