@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
@@ -37,9 +40,18 @@ if TYPE_CHECKING:
 
     from csconsole.services import Services
 
-__all__ = ["AttachmentUnavailable", "InboxService", "NotFound", "set_attachment_fetcher"]
+__all__ = [
+    "AttachmentUnavailable",
+    "InboxService",
+    "NoOpener",
+    "NotFound",
+    "open_with_system",
+    "set_attachment_fetcher",
+    "set_attachment_opener",
+]
 
 AttachmentFetcher = Callable[["Services", int], bytes]
+AttachmentOpener = Callable[[Path], None]
 _fetcher: AttachmentFetcher | None = None
 
 
@@ -51,6 +63,27 @@ def set_attachment_fetcher(fetcher: AttachmentFetcher | None) -> None:
     """Register how to download an attachment's content (the mail sync provides it)."""
     global _fetcher
     _fetcher = fetcher
+
+
+class NoOpener(RuntimeError):
+    """This system has no program that opens files by type."""
+
+
+def open_with_system(path: Path) -> None:
+    """Hand one saved file to the desktop's opener; no shell, the path is one argument."""
+    opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
+    if not opener:
+        raise NoOpener(f"saved {path} (no system opener found)")
+    subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+_opener: AttachmentOpener = open_with_system
+
+
+def set_attachment_opener(opener: AttachmentOpener | None) -> None:
+    """Replace how saved files are opened (tests; a desktop without xdg-open)."""
+    global _opener
+    _opener = opener or open_with_system
 
 
 def safe_filename(name: str, fallback: str = "attachment") -> str:
@@ -256,3 +289,14 @@ class InboxService:
         with target.open("xb") as handle:  # "x": never replace a file that appeared meanwhile
             handle.write(bytes(content))
         return target
+
+    def attachment_ids(self, conversation_id: int) -> list[int]:
+        """Every attachment of a conversation, oldest message first."""
+        detail = self.detail(conversation_id)
+        if detail is None:
+            raise NotFound(f"no conversation {conversation_id}")
+        return [a.id for m in detail.messages for a in m.attachments]
+
+    def open_attachment(self, path: Path) -> None:
+        """Open a file ``save_attachment`` wrote, with the system's opener (explicit only)."""
+        _opener(path)

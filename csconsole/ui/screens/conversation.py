@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from csconsole.domain.inbox_models import ConversationDetail
 from csconsole.domain.text import sanitize
-from csconsole.services.inbox import AttachmentUnavailable, NotFound
+from csconsole.services.inbox import AttachmentUnavailable, NoOpener, NotFound
 from csconsole.ui.actions import bindings_for
 from csconsole.ui.commands import ConversationCommands
 from csconsole.ui.messages import ActionFailed, ConversationChanged, InboxChanged
@@ -28,8 +27,17 @@ from csconsole.ui.widgets.key_hints import KeyHints
 from csconsole.ui.widgets.side_panes import CustomerPane, OrderPane
 from csconsole.ui.widgets.status_bar import StatusBar
 from csconsole.ui.widgets.thread_view import ThreadOptions, ThreadView
+from csconsole.ui.workers import run_in_thread
 
 Stepper = Callable[[int, int], "int | None"]
+
+
+@dataclass
+class AttachmentsSaved(Message):
+    """Attachments were written to the download folder (and the newest opened)."""
+
+    paths: tuple[Path, ...]
+    opened: bool
 
 
 class ConversationScreen(OrderActions):
@@ -117,41 +125,40 @@ class ConversationScreen(OrderActions):
         self.query_one(ThreadView).set_options(self._options())
 
     # ---- attachments and orders ---------------------------------------------------
-    def _attachment_ids(self) -> list[int]:
-        if self.detail is None:
-            return []
-        return [a.id for m in self.detail.messages for a in m.attachments]
-
     def action_save_attachment(self) -> None:
-        saved = self._save_all()
-        if saved:
-            self.query_one(StatusBar).say("saved " + ", ".join(p.name for p in saved))
-
-    def _save_all(self) -> list[Path]:
-        saved: list[Path] = []
-        ids = self._attachment_ids()
-        if not ids:
-            self.query_one(StatusBar).say("no attachments in this conversation")
-        for attachment_id in ids:
-            try:
-                saved.append(self.services.inbox.save_attachment(attachment_id))
-            except (AttachmentUnavailable, NotFound, OSError) as error:
-                self.post_message(ActionFailed("conversation.save-attachment", str(error)))
-                break
-        return saved
+        self._save_attachments(open_after=False)
 
     def action_open_attachment(self) -> None:
         """Save, then hand the newest attachment to the system's opener (explicit key only)."""
-        saved = self._save_all()
-        if not saved:
+        self._save_attachments(open_after=True)
+
+    def _save_attachments(self, *, open_after: bool) -> None:
+        """Fetch and save off the UI thread: a fetch may wait on a slow mail server."""
+        inbox = self.services.inbox
+        conversation_id = self.conversation_id
+        action = "conversation.open-attachment" if open_after else "conversation.save-attachment"
+
+        def job() -> Message:
+            saved: list[Path] = []
+            try:
+                for attachment_id in inbox.attachment_ids(conversation_id):
+                    saved.append(inbox.save_attachment(attachment_id))
+                if open_after and saved:
+                    inbox.open_attachment(saved[-1])
+            except (AttachmentUnavailable, NoOpener, NotFound, OSError) as error:
+                done = f"saved {', '.join(p.name for p in saved)}; " if saved else ""
+                return ActionFailed(action, done + str(error))
+            return AttachmentsSaved(tuple(saved), open_after)
+
+        run_in_thread(self, self.services, job, group="attachments", name=action)
+
+    def on_attachments_saved(self, message: AttachmentsSaved) -> None:
+        if not message.paths:
+            self.query_one(StatusBar).say("no attachments in this conversation")
             return
-        opener = "open" if sys.platform == "darwin" else shutil.which("xdg-open")
-        if not opener:
-            self.query_one(StatusBar).say(f"saved {saved[-1]} (no system opener found)")
-            return
-        subprocess.Popen(  # no shell: the path is one argument
-            [opener, str(saved[-1])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        names = ", ".join(p.name for p in message.paths)
+        verb = f"opened {message.paths[-1].name}; saved" if message.opened else "saved"
+        self.query_one(StatusBar).say(f"{verb} {names} in {message.paths[0].parent}")
 
     def tracking_links(self) -> list[str]:
         if self.detail is None:
