@@ -10,7 +10,7 @@ field for it). Plans never change anything; building some needs one read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -46,6 +46,8 @@ class OrderActionPlan:
     irreversible: bool = False
     request: Mapping[str, Any] = field(default_factory=dict)
     conversation_id: int | None = None
+    refundable: str | None = None  # a refund's ceiling: what the order has left to refund
+    gateway: str = ""  # the payment gateway a refund goes through (or is recorded against)
 
 
 def _dec(value: Any) -> Decimal:
@@ -205,10 +207,8 @@ def plan_refund(
     """Refund an amount (default: all that is left) without returning line items."""
     base = _base(order, conversation_id)
     left = _dec(order.get("total")) - _dec(order.get("refunded_total"))
-    wanted = _dec(amount) if amount is not None else left
-    if wanted <= 0 or wanted > left:
-        raise ActionNotPossible(f"can refund between 0 and {left} {base['currency']}, not {wanted}")
-    value = f"{wanted:f}"
+    if left <= 0:
+        raise ActionNotPossible(f"order #{base['number']} has nothing left to refund")
     if isinstance(client, ShopifyClient):
         parent = _shopify_parent_transaction(client, base["external_id"])
         gateway = str(parent["gateway"])
@@ -223,7 +223,7 @@ def plan_refund(
                         "parentId": parent["id"],
                         "gateway": gateway,
                         "kind": "REFUND",
-                        "amount": value,
+                        "amount": "",  # set by refund_amount
                     }
                 ],
             }
@@ -231,29 +231,78 @@ def plan_refund(
     else:
         gateway = str(order.get("payment_method") or "")
         calls = call_gateway
-        request = {"amount": value, "api_refund": call_gateway, "api_restock": False}
-    money_line = (
-        f"The payment gateway ({gateway}) is asked to send {value} {base['currency']} back."
-        if calls
-        else f"Recorded as a manual refund of {value} {base['currency']}: "
-        "no gateway is called, pay the customer yourself."
-    )
-    emails = _refund_email(base["platform"], notify_customer)
-    return OrderActionPlan(
+        request = {"amount": "", "api_refund": call_gateway, "api_restock": False}
+    template = OrderActionPlan(
         action="refund",
-        title=f"Refund {value} {base['currency']} on order #{base['number']}",
-        lines=(
-            money_line,
-            "No items are restocked (amount-only refund).",
-            emails,
-            "A refund cannot be undone.",
-        ),
-        amount=value,
+        title="",
+        lines=(),
         calls_gateway=calls,
         notifies_customer=notify_customer or base["platform"] == "woocommerce",
         irreversible=True,
         request=request,
+        refundable=f"{left:f}",
+        gateway=gateway,
         **base,
+    )
+    return refund_amount(template, f"{left:f}" if amount is None else amount)
+
+
+def refund_amount(plan: OrderActionPlan, amount: str) -> OrderActionPlan:
+    """The same refund for another amount, checked against what is left; no network.
+
+    The confirm dialog calls this as the amount is typed, so the text shown and the
+    body sent always match. Thousands separators and Persian/Arabic digits are accepted.
+    """
+    if plan.action != "refund" or plan.refundable is None:
+        raise ActionNotPossible("only a refund has an amount to change")
+    left = _dec(plan.refundable)
+    cleaned = amount.strip().replace("٫", ".")
+    for separator in (",", "٬", "_", " "):
+        cleaned = cleaned.replace(separator, "")
+    try:
+        wanted = Decimal(cleaned)
+    except InvalidOperation:
+        wanted = Decimal("NaN")
+    if not wanted.is_finite() or wanted <= 0 or wanted > left:
+        shown = amount.strip() or "nothing"
+        raise ActionNotPossible(
+            f"can refund between 0 and {plan.refundable} {plan.currency}, not {shown}"
+        )
+    places = max(0, -int(left.as_tuple().exponent))
+    step = Decimal(1).scaleb(-places)
+    if wanted != wanted.quantize(step):
+        raise ActionNotPossible(
+            f"{plan.currency or 'this currency'} takes at most {places} decimal places"
+        )
+    value = f"{wanted.quantize(step):f}"
+    if "input" in plan.request:  # Shopify refundCreate: the amount is the transaction's
+        request = dict(plan.request)
+        transactions = [{**t, "amount": value} for t in request["input"]["transactions"]]
+        request["input"] = {**request["input"], "transactions": transactions}
+    else:
+        request = {**plan.request, "amount": value}
+    money_line = (
+        f"The payment gateway ({plan.gateway}) is asked to send {value} {plan.currency} back."
+        if plan.calls_gateway
+        else f"Recorded as a manual refund of {value} {plan.currency}: "
+        "no gateway is called, pay the customer yourself."
+    )
+    rest = f"{(left - wanted).quantize(step):f}"
+    partial = (
+        (f"Partial refund: {rest} {plan.currency} stays refundable.",) if wanted < left else ()
+    )
+    return replace(
+        plan,
+        amount=value,
+        title=f"Refund {value} {plan.currency} on order #{plan.number}",
+        lines=(
+            money_line,
+            *partial,
+            "No items are restocked (amount-only refund).",
+            _refund_email(plan.platform, plan.notifies_customer),
+            "A refund cannot be undone.",
+        ),
+        request=request,
     )
 
 

@@ -19,7 +19,9 @@ Acting — always two steps, so the console can show a confirm dialog in between
 
 Planners: ``plan_note(order_id, text, customer_visible=False)``, ``plan_status(order_id,
 "completed" | "on-hold")`` (WooCommerce), ``plan_cancel(order_id, restock=, refund=,
-notify_customer=)``, ``plan_refund(order_id, amount=None, call_gateway=, notify_customer=)``.
+notify_customer=)``, ``plan_refund(order_id, amount=None, call_gateway=, notify_customer=)``;
+``refund_amount(plan, "100.00")`` redoes a refund plan for another amount without the network
+(checked against ``plan.refundable``), so a dialog can let the amount be lowered.
 Some planners and every ``execute``/``refresh`` use the network: call them from a worker.
 ``execute`` saves the reason as an internal note in ``plan.conversation_id`` (or the
 conversation given), logs an ``order.<action>`` event, and refreshes the order.
@@ -41,6 +43,7 @@ from csconsole.services.order_plans import (
     plan_note,
     plan_refund,
     plan_status,
+    refund_amount,
 )
 from csconsole.sources.http_client import SourceError
 from csconsole.sources.shopify import ShopifyClient
@@ -66,6 +69,7 @@ __all__ = [
     "OrderActionPlan",
     "OrderNotFound",
     "OrdersService",
+    "refund_amount",
 ]
 
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from csconsole.config import Config, RepliesConfig
 from csconsole.services import Services
 from csconsole.services.order_plans import ActionNotPossible
-from csconsole.services.orders import OrdersService
+from csconsole.services.orders import OrdersService, refund_amount
 from csconsole.sources.shopify import ShopifyClient
 from csconsole.sources.woocommerce import WooCommerceClient
 from csconsole.store.inbox import create_conversation, ensure_account
@@ -283,3 +283,84 @@ def test_refund_plan_says_truthfully_whether_the_customer_is_emailed(
         "unless that email is turned off in the store's settings."
     ) in woo.lines
     assert not any("No email" in line for line in woo.lines)
+
+
+def test_shopify_partial_refund_sends_the_lowered_amount(
+    orders: OrdersService, shopify: FakeShopify, services: Services
+) -> None:
+    db = services.db()
+    full = orders.plan_refund(order_id(db, "1001"))
+    assert (full.amount, full.refundable, full.currency) == ("450.00", "450.00", "SAR")
+    plan = refund_amount(full, "120.5")
+    assert plan.title == "Refund 120.50 SAR on order #1001"
+    assert plan.lines[:2] == (
+        "The payment gateway (shopify_payments) is asked to send 120.50 SAR back.",
+        "Partial refund: 329.50 SAR stays refundable.",
+    )
+    assert not any("Partial" in line for line in full.lines)
+
+    result = orders.execute(plan, reason="one item missing")
+
+    assert result.ok, result.message
+    (transaction,) = last_graphql(shopify)["variables"]["input"]["transactions"]
+    assert transaction == {
+        "orderId": "gid://shopify/Order/5501",
+        "parentId": "gid://shopify/OrderTransaction/55011",
+        "gateway": "shopify_payments",
+        "kind": "REFUND",
+        "amount": "120.50",
+    }
+    assert result.order and result.order["financial_status"] == "partially_refunded"
+    assert result.order["refunded_total"] == "120.50"
+    again = orders.plan_refund(order_id(db, "1001"))
+    assert (again.amount, again.refundable) == ("329.50", "329.50")
+
+
+def test_woocommerce_partial_refund_sends_the_lowered_amount(
+    orders: OrdersService, woo: FakeWooCommerce, services: Services
+) -> None:
+    db = services.db()
+    plan = refund_amount(orders.plan_refund(order_id(db, "728")), "۱۰۰")  # Persian digits
+    assert plan.amount == "100.00" and plan.calls_gateway
+
+    result = orders.execute(plan, reason="late delivery")
+
+    assert result.ok, result.message
+    assert woo.requests_to("/orders/728/refunds")[0].json() == {
+        "amount": "100.00",
+        "reason": "late delivery",
+        "api_refund": True,
+        "api_restock": False,
+    }
+    assert woo.orders[728]["status"] == "completed"  # a partial refund leaves the status
+    assert result.order and result.order["refunded_total"] == "100.00"
+    assert orders.plan_refund(order_id(db, "728")).refundable == "153.00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("253.01", "can refund between 0 and 253.00 SAR, not 253.01"),
+        ("0", "can refund between 0 and 253.00 SAR, not 0"),
+        ("", "can refund between 0 and 253.00 SAR, not nothing"),
+        ("ten", "can refund between 0 and 253.00 SAR, not ten"),
+        ("NaN", "can refund between 0 and 253.00 SAR, not NaN"),
+        ("1.005", "SAR takes at most 2 decimal places"),
+    ],
+)
+def test_refund_amount_is_checked_against_what_is_left(
+    orders: OrdersService, services: Services, typed: str, problem: str
+) -> None:
+    plan = orders.plan_refund(order_id(services.db(), "728"))
+    with pytest.raises(ActionNotPossible) as caught:
+        refund_amount(plan, typed)
+    assert str(caught.value) == problem
+
+
+def test_refund_amount_accepts_grouped_digits_in_a_currency_without_decimals(
+    orders: OrdersService, services: Services
+) -> None:
+    plan = orders.plan_refund(order_id(services.db(), "727"), call_gateway=False)
+    assert refund_amount(plan, "1,500,000").request["amount"] == "1500000"
+    with pytest.raises(ActionNotPossible, match="IRR takes at most 0 decimal places"):
+        refund_amount(plan, "1500000.5")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from csconsole.config import Config, ShopConfig
 from csconsole.services import Services
@@ -218,3 +219,40 @@ async def test_cancel_puts_the_order_cancelled_with_the_reason_noted(
     puts = [r.json() for r in woo.requests_to("/orders/727") if r.method == "PUT"]
     assert puts == [{"status": "cancelled"}]
     assert woo.orders[727]["status"] == "cancelled"
+
+
+async def test_refund_amount_can_be_lowered_in_the_dialog(
+    services: Services, built: Built, woo: FakeWooCommerce
+) -> None:
+    async with conversation(services, built.conversations["ar"], "728") as console:
+        shown = await console.act("order.refund")
+        assert "Amount to refund in SAR (at most 253.00)" in shown
+        assert console.app.screen.query_one("#amount", Input).value == "253.00"
+        await console.press("shift+tab", *["backspace"] * 6)
+        shown = await console.press(*"300")
+        assert "Amount: can refund between 0 and 253.00 SAR, not 300." in shown
+        shown = await console.press("tab", *"too much", "enter")
+        assert isinstance(console.app.screen, OrderActionDialog)  # refused: nothing sent
+        assert writes(woo) == []
+        shown = await console.press("shift+tab", *["backspace"] * 3, *"100")
+        assert "Refund 100.00 SAR on order #728" in shown
+        assert "is asked to send 100.00 SAR back." in shown
+        assert "Partial refund: 153.00 SAR stays refundable." in shown
+        assert "Amount: 100.00 SAR" in shown
+        assert "Amount: can refund" not in shown
+        await console.press("enter")  # from the amount on to the reason
+        for _ in "too much":
+            await console.press("backspace")
+        shown = await console.press(*"late delivery", "enter")
+        assert isinstance(console.app.screen, ConversationScreen)
+        assert "Refund 100.00 SAR on order #728: done" in shown
+    (sent,) = woo.requests_to("/orders/728/refunds")
+    assert sent.json() == {
+        "amount": "100.00",
+        "reason": "late delivery",
+        "api_refund": True,
+        "api_restock": False,
+    }
+    assert woo.orders[728]["status"] == "completed"
+    (order,) = [o for o in services.orders.by_number("728") if o["account_name"] == "bazaar"]
+    assert order["refunded_total"] == "100.00"

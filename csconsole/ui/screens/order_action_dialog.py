@@ -3,10 +3,13 @@
 Money, stock, the payment gateway and the customer's inbox are each stated as a
 plain yes/no line, so nobody refunds through a gateway they thought was manual.
 Cancel and refund do not go through without a reason; it becomes an internal note.
+A refund's amount can be lowered in the dialog: the plan is redone as it is typed
+(no network), so the text shown is always what will be sent.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from csconsole.domain.text import sanitize
-from csconsole.services.orders import OrderActionPlan
+from csconsole.services.orders import ActionNotPossible, OrderActionPlan, refund_amount
 
 REASON_REQUIRED = frozenset({"cancel", "refund"})
 
@@ -42,7 +45,22 @@ def plan_facts(plan: OrderActionPlan) -> list[str]:
     return facts
 
 
-class OrderActionDialog(ModalScreen[str | None]):
+@dataclass(frozen=True)
+class Confirmed:
+    """What the user agreed to: the plan as last shown, and the reason typed."""
+
+    plan: OrderActionPlan
+    reason: str
+
+
+def _facts_text(plan: OrderActionPlan) -> Text:
+    facts = Text()
+    for fact in plan_facts(plan):
+        facts.append(fact + "\n", style="bold red" if fact.startswith("⚠") else "")
+    return facts
+
+
+class OrderActionDialog(ModalScreen[Confirmed | None]):
     """Show a plan; Enter confirms with the typed reason, Escape cancels (None)."""
 
     DEFAULT_CSS = """
@@ -52,7 +70,9 @@ class OrderActionDialog(ModalScreen[str | None]):
     OrderActionDialog #title { text-style: bold; }
     OrderActionDialog #facts { margin: 1 0; }
     OrderActionDialog #problem { color: $error; height: auto; }
+    OrderActionDialog #amount { width: 32; }
     """
+    AUTO_FOCUS = "#reason"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel")
     ]
@@ -61,16 +81,20 @@ class OrderActionDialog(ModalScreen[str | None]):
         super().__init__()
         self.plan = plan
         self.reason_required = plan.action in REASON_REQUIRED
+        self.amount_problem: str | None = None
 
     def compose(self) -> ComposeResult:
         plan = self.plan
         with Vertical():
             yield Label(Text(sanitize(plan.title)), id="title")
             yield Static(Text("\n".join(sanitize(line) for line in plan.lines)), id="lines")
-            facts = Text()
-            for fact in plan_facts(plan):
-                facts.append(fact + "\n", style="bold red" if fact.startswith("⚠") else "")
-            yield Static(facts, id="facts")
+            yield Static(_facts_text(plan), id="facts")
+            if plan.action == "refund" and plan.refundable is not None:
+                currency = sanitize(plan.currency)
+                yield Label(
+                    Text(f"Amount to refund in {currency} (at most {sanitize(plan.refundable)})")
+                )
+                yield Input(value=plan.amount or "", id="amount")
             label = "Reason (required, kept as an internal note)"
             if not self.reason_required:
                 label = "Reason (optional, kept as an internal note)"
@@ -79,13 +103,38 @@ class OrderActionDialog(ModalScreen[str | None]):
             yield Static("", id="problem")
             yield Label(Text("Enter confirms · Escape cancels", style="dim"))
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "amount":
+            return
+        event.stop()
+        try:
+            plan = refund_amount(self.plan, event.value)
+        except ActionNotPossible as error:
+            self.amount_problem = f"Amount: {error}."
+            self.query_one("#problem", Static).update(Text(sanitize(self.amount_problem)))
+            return
+        self.amount_problem = None
+        self.plan = plan
+        self.query_one("#problem", Static).update("")
+        self.query_one("#title", Label).update(Text(sanitize(plan.title)))
+        lines = Text("\n".join(sanitize(line) for line in plan.lines))
+        self.query_one("#lines", Static).update(lines)
+        self.query_one("#facts", Static).update(_facts_text(plan))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        reason = event.value.strip()
-        if self.reason_required and not reason:
-            self.query_one("#problem", Static).update("A reason is required for this action.")
+        if event.input.id == "amount":  # Enter in the amount moves on to the reason
+            if self.amount_problem is None:
+                self.query_one("#reason", Input).focus()
             return
-        self.dismiss(reason)
+        reason = event.value.strip()
+        problem = self.amount_problem
+        if problem is None and self.reason_required and not reason:
+            problem = "A reason is required for this action."
+        if problem is not None:
+            self.query_one("#problem", Static).update(Text(sanitize(problem)))
+            return
+        self.dismiss(Confirmed(self.plan, reason))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,7 @@ from textual.message import Message
 from csconsole.services.orders import ActionResult, OrderActionPlan
 from csconsole.ui.messages import ActionFailed
 from csconsole.ui.screens.conversation_actions import ConversationActions
-from csconsole.ui.screens.order_action_dialog import OrderActionDialog
+from csconsole.ui.screens.order_action_dialog import Confirmed, OrderActionDialog
 from csconsole.ui.workers import run_in_thread
 
 NO_ORDER = "no order is linked to this conversation (L links one by number)"
@@ -87,7 +87,8 @@ class OrderActions(ConversationActions):
         )
 
     def action_order_refund(self) -> None:
-        """Refund what is left through the gateway; a shop that cannot says so in its error."""
+        """Refund through the gateway: all that is left, or less when the dialog's amount
+        is lowered; a shop that cannot refund through its gateway says so in its error."""
         self._plan(
             "order.refund", lambda o, c: self.services.orders.plan_refund(o, conversation_id=c)
         )
@@ -95,9 +96,12 @@ class OrderActions(ConversationActions):
     def on_order_planned(self, message: OrderPlanned) -> None:
         message.stop()
 
-        def confirmed(reason: str | None) -> None:
-            if reason is not None:
-                self._execute(message, reason)
+        def confirmed(answer: Confirmed | None) -> None:
+            if answer is not None:  # the plan may differ from the one planned (a lower amount)
+                self._execute(
+                    OrderPlanned(message.action_id, message.conversation_id, answer.plan),
+                    answer.reason,
+                )
             else:
                 self.order_feedback(f"{message.plan.title}: cancelled, nothing was sent")
 
