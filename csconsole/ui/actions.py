@@ -143,19 +143,19 @@ ACTIONS: tuple[Action, ...] = (
     Action("order.cancel", "order_cancel", "X", "Order: cancel", "conversation", False),
     Action("order.refund", "order_refund", "F", "Order: refund", "conversation", False),
     # The compose screen: Ctrl keys, so typing never triggers them (the editor has focus).
-    Action("reply.send", "send", "ctrl+s", "Send (with an undo window)", "compose", priority=True),
-    Action("reply.canned", "canned", "ctrl+t", "Canned (or type ::)", "compose", priority=True),
-    Action("reply.editor", "editor", "ctrl+e", "Edit in $EDITOR", "compose", priority=True),
+    Action("reply.send", "send", "ctrl+s", "Send", "compose", priority=True),
+    Action("reply.canned", "canned", "ctrl+t", "Canned (or ::)", "compose", priority=True),
+    Action("reply.editor", "editor", "ctrl+e", "$EDITOR", "compose", priority=True),
     Action(
         "reply.switch-kind",
         "switch_kind",
         "ctrl+r",
-        "Switch: reply, reply-all, note",
+        "Kind: reply/all/note",
         "compose",
         priority=True,
     ),
     Action("reply.undo", "undo", "ctrl+z", "Undo send", "compose", priority=True),
-    Action("reply.close", "close", "escape", "Close (keeps the draft)", "compose"),
+    Action("reply.close", "close", "escape", "Close (keeps draft)", "compose"),
 )
 
 THREAD_ONLY = frozenset(

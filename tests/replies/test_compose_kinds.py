@@ -246,7 +246,7 @@ async def test_telegram_new_message_goes_through_the_chat_and_reply_all_is_a_rep
         await settle(app, pilot)
         screen = compose_screen(app)
         shown = screen_text(app)
-        assert "New message" in shown and "To: 555 (telegram)" in shown
+        assert "New message (sent in the chat)" in shown and "To: 555 (telegram)" in shown
         assert "Subject:" not in shown  # a chat has no subject to fill
         assert screen.query_one(TextArea).has_focus
         await pilot.press(*"hello")

@@ -131,7 +131,11 @@ class ComposeScreen(Screen[None]):
         if plan.kind is ReplyKind.NOTE:
             return f"{label} (never sent to the customer)"
         if plan.kind is ReplyKind.NEW:
-            label += " (a new thread in this conversation)"
+            label += (
+                " (a new thread in this conversation)"
+                if plan.channel == "email"
+                else " (sent in the chat)"
+            )
         lines = [
             label,
             f"From: {plan.from_name} <{plan.from_addr}>" if plan.from_addr else "",
@@ -151,9 +155,9 @@ class ComposeScreen(Screen[None]):
             return keys_for(action_id, keymap).replace(", ", "/")
 
         return (
-            f"{key('reply.send')} send · :: or {key('reply.canned')} canned · "
+            f"{key('reply.send')} send · {key('reply.canned')} or :: canned · "
             f"{key('reply.editor')} $EDITOR · {key('reply.switch-kind')} reply/all/note · "
-            f"{key('reply.close')} close (draft kept)"
+            f"{key('reply.close')} close"
         )
 
     @property
