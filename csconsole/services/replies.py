@@ -26,6 +26,8 @@ from csconsole.domain.mail_compose import (
     with_signature,
 )
 from csconsole.domain.outgoing import (
+    KIND_CYCLE,
+    KIND_LABELS,
     Draft,
     QueuedReply,
     RenderedCanned,
@@ -230,7 +232,14 @@ class RepliesService:
         """
         if plan.conversation_id is None:
             raise ReplyError("only a reply to a conversation can change its kind")
-        target = replace(self.plan(plan.conversation_id, kind), body=body, canned_id=plan.canned_id)
+        target = self.plan(plan.conversation_id, kind)
+        if target.draft_id is not None and target.body.strip() not in ("", body.strip()):
+            # Never overwrite other words the agent saved: they decide which text stays.
+            raise ReplyError(
+                f"a {KIND_LABELS[kind].lower()} draft is already saved for this conversation; "
+                "send or clear it first"
+            )
+        target = replace(target, body=body, canned_id=plan.canned_id)
         db = self._services.db()
         with db.atomic():
             if plan.draft_id is not None and plan.draft_id != target.draft_id:
@@ -239,6 +248,21 @@ class RepliesService:
                 return target  # nothing typed yet: no draft to keep
             draft_id = drafts.save_draft(db, self._draft(target, body, plan.canned_id))
         return replace(target, draft_id=draft_id)
+
+    def reopened_kind(self, conversation_id: int, kind: ReplyKind) -> ReplyKind:
+        """The kind to open: ``kind``, unless only another reply kind has a draft waiting.
+
+        After Ctrl+R moved a draft to reply-all (or note), ``r`` brings that text back
+        instead of an empty reply beside it.
+        """
+        if kind not in KIND_CYCLE:
+            return kind
+        waiting = [
+            draft.kind
+            for draft in drafts.drafts_for(self._services.db(), conversation_id)
+            if draft.kind in KIND_CYCLE and draft.body.strip()
+        ]
+        return kind if not waiting or kind in waiting else waiting[0]
 
     def discard_draft(self, plan: ReplyPlan) -> None:
         if plan.draft_id is not None:

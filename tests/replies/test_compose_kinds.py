@@ -19,6 +19,7 @@ from textual.widgets import Input, TextArea
 
 from csconsole.config import ChannelConfig, Config
 from csconsole.domain.models import Contact, Direction, NewMessage
+from csconsole.domain.outgoing import ReplyError, ReplyKind
 from csconsole.services import Services
 from csconsole.store.db import open_store
 from csconsole.store.inbox import add_message, create_conversation, ensure_account, upsert_customer
@@ -304,15 +305,12 @@ async def test_ctrl_r_cycles_kinds_keeping_the_text_and_one_draft(
         await pilot.press("escape")
         await settle(app, pilot)
         assert drafts_of(ui_shop) == [("reply_all", "kept text")]
-        await pilot.press("r")  # the plain reply no longer has the old text
-        await settle(app, pilot)
-        assert compose_screen(app).query_one(TextArea).text == ""
-        await pilot.press("escape")
-        await settle(app, pilot)
-        await pilot.press("e")
+        await pilot.press("r")  # the moved draft comes back, not an empty reply beside it
         await settle(app, pilot)
         screen = compose_screen(app)
+        assert screen.plan.kind is ReplyKind.REPLY_ALL
         assert screen.query_one(TextArea).text == "kept text"
+        assert "reply to all draft is back" in screen_text(app)
         await pilot.press("ctrl+r")  # to the note, then send: stored, never mailed
         await settle(app, pilot)
         await pilot.press("ctrl+s")
@@ -325,6 +323,17 @@ async def test_ctrl_r_cycles_kinds_keeping_the_text_and_one_draft(
     assert notes == [("kept text",)]
     assert drafts_of(ui_shop) == []
     assert smtp_server.wait_for(1, timeout=0.5) == []
+
+
+def test_switching_never_overwrites_another_saved_draft(ui_shop: Shop) -> None:
+    replies = ui_shop.replies
+    replies.save_draft(replies.plan(ui_shop.conversation_id, ReplyKind.REPLY), "first words")
+    other = replies.save_draft(
+        replies.plan(ui_shop.conversation_id, ReplyKind.REPLY_ALL), "second words"
+    )
+    with pytest.raises(ReplyError, match="reply draft is already saved"):
+        replies.switch_kind(other, "second words", ReplyKind.REPLY)
+    assert sorted(drafts_of(ui_shop)) == [("reply", "first words"), ("reply_all", "second words")]
 
 
 # ---- keys in help and the keymap ---------------------------------------------------------

@@ -77,8 +77,14 @@ class ComposeScreen(Screen[None]):
         self.config = config
         self.replies = RepliesService(services)
         self.opening_note = ""
-        plan = self.replies.plan(conversation_id, kind)
-        if kind is ReplyKind.REPLY_ALL and plan.channel != "email":
+        waiting = self.replies.reopened_kind(conversation_id, kind)
+        plan = self.replies.plan(conversation_id, waiting)
+        if waiting is not kind:
+            switch = keys_for("reply.switch-kind", dict(config.keymap))
+            self.opening_note = (
+                f"Your saved {KIND_LABELS[waiting].lower()} draft is back ({switch} switches kind)."
+            )
+        elif kind is ReplyKind.REPLY_ALL and plan.channel != "email":
             plan = self.replies.plan(conversation_id, ReplyKind.REPLY)
             self.opening_note = f"A {plan.channel} chat has one recipient: this is a reply."
         elif kind is ReplyKind.REPLY_ALL and not plan.cc:
