@@ -323,6 +323,13 @@ def _watch_polled(
         db.close()
 
 
+def _record_failure(db: Database, account: AccountConfig, state: str, error: str) -> None:
+    """A failed connect never reaches ``sync_imap_account``: the status bar still must know."""
+    with db.atomic():
+        account_id = ensure_account(db, account.name, "imap", address=account.email)
+        set_account_sync_state(db, account_id, state, error=error)
+
+
 def _watch_imap(
     store_path: Path, config: Config, ref: SourceRef, stop: threading.Event, report: SyncCallback
 ) -> None:
@@ -347,9 +354,11 @@ def _watch_imap(
                     backoff = 2.0
                     _wait_for_work(db, account, account_id, client, stop, report)
             except (SecretError, ImapSecurityError) as error:
+                _record_failure(db, account, "error", str(error))
                 report(SyncEvent(ref.name, "error", message=str(error)))
                 stop.wait(max(60.0, account.poll_interval))  # needs the user; retry rarely
             except NETWORK_ERRORS as error:
+                _record_failure(db, account, "offline", str(error) or type(error).__name__)
                 report(SyncEvent(ref.name, "error", message=f"{error}; retrying in {backoff:g} s"))
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 300.0)

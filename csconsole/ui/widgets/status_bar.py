@@ -46,9 +46,13 @@ class StatusBar(Static):
 
     def _paint(self) -> None:
         parts = []
-        offline = bool(self._accounts) and all(
-            a.sync_state in ("offline", "error") for a in self._accounts
+        # Offline: something failed and nothing answers. Accounts that never synced
+        # (the demo's, a store moved from elsewhere) neither prove nor disprove a link.
+        reachable = any(
+            a.sync_state in ("idle", "syncing") and a.last_sync_at for a in self._accounts
         )
+        failing = any(a.sync_state in ("offline", "error") for a in self._accounts)
+        offline = failing and not reachable
         if offline:
             parts.append("OFFLINE")
         for account in self._accounts:
@@ -56,7 +60,10 @@ class StatusBar(Static):
             parts.append(f"{sanitize(account.name)} {mark}")
         if self._outbox:
             parts.append(f"outbox {self._outbox}")
-        errors = [a for a in self._accounts if a.sync_state == "error" and a.last_error]
+        # An unreachable server ("offline") deserves its reason as much as a refused login.
+        errors = [
+            a for a in self._accounts if a.sync_state in ("error", "offline") and a.last_error
+        ]
         if errors:
             latest = max(errors, key=lambda a: a.last_error_at or "")
             parts.append(f"{sanitize(latest.name)}: {sanitize(latest.last_error or '')[:60]}")
