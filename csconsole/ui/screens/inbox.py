@@ -113,14 +113,19 @@ class InboxScreen(ConversationActions):
     def reload(self, *, keep_cursor: bool = True) -> None:
         """Re-read the list (count and visible page) and, off the thread, the counts."""
         self.conversation_list.reset(self.services.inbox.count(self.spec), keep_cursor=keep_cursor)
-        spec = self.spec
+        self._paint_header()
+        # The counts scan every conversation; start them once the rows are on screen.
+        self.call_after_refresh(self._read_counts, self.spec)
+
+    def _read_counts(self, spec: ConversationFilter) -> None:
+        if spec != self.spec:  # the user moved on before the counts started
+            return
         run_in_thread(
             self,
             self.services,
             lambda: CountsRead(spec, self.services.inbox.counts(spec)),
             group="counts",
         )
-        self._paint_header()
 
     def _paint_header(self) -> None:
         views = Text()
