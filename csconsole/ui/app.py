@@ -7,9 +7,8 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -23,7 +22,6 @@ from csconsole.config import Config
 from csconsole.services import Services
 from csconsole.ui.actions import bindings_for
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
-from csconsole.ui.output import install as install_output_compactor
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
 from csconsole.ui.screens.welcome import WelcomeScreen
@@ -53,7 +51,6 @@ class CsConsoleApp(App[str | None]):
             self.theme = config.display.theme
 
     def on_mount(self) -> None:
-        install_output_compactor(self)
         self.set_keymap(dict(self.config.keymap))
         self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
         if not self.welcome:
@@ -84,6 +81,22 @@ def make_app(services: Services, config: Config, *, welcome: bool = False) -> Cs
     return CsConsoleApp(services, config, welcome=welcome)
 
 
+AppRunner = Callable[[CsConsoleApp], "str | None"]
+
+
+def _run_in_terminal(app: CsConsoleApp) -> str | None:
+    return app.run()
+
+
+_runner: AppRunner = _run_in_terminal
+
+
+def set_app_runner(runner: AppRunner | None) -> None:
+    """Replace how a built console is run (tests drive it with Pilot instead)."""
+    global _runner
+    _runner = runner or _run_in_terminal
+
+
 def run_console(store_path: Path, config: Config, *, demo: bool = False) -> None:
     """Open the console on ``store_path`` until the user quits.
 
@@ -92,12 +105,17 @@ def run_console(store_path: Path, config: Config, *, demo: bool = False) -> None
     """
     welcome = not demo and config.source_path is None and not paths.config_file().exists()
     services = Services(store_path, config)
-    result = make_app(services, config, welcome=welcome).run()
+    result = _runner(make_app(services, config, welcome=welcome))
     if result == "demo":
-        open_demo(config)
+        open_demo()
 
 
-def open_demo(config: Config) -> None:
-    """Hand over to ``csconsole demo``, which builds the demo shop once and opens it."""
-    del config  # the demo command reads the same config file itself
-    subprocess.run([sys.executable, "-m", "csconsole", "demo"], check=False)
+def open_demo() -> None:
+    """Hand over to ``csconsole demo`` in this process: it builds the demo once, then opens it.
+
+    Going through the command itself keeps one way to the demo (its store path, size
+    and the reuse of an existing demo store), whether typed or chosen on the welcome.
+    """
+    from csconsole.cli import app as cli
+
+    cli(["demo"], prog_name="csconsole", standalone_mode=False)
