@@ -1,7 +1,8 @@
 """Benchmark of the IMAP sync against a throwaway Dovecot, measured through a byte-counting proxy.
 
 Prints a table: first sync (wall time, bytes down/up) beside a bare FETCH of
-ENVELOPE+BODYSTRUCTURE+FLAGS+RFC822.SIZE (the lower bound), with and without
+ENVELOPE+BODYSTRUCTURE+FLAGS+RFC822.SIZE parsed by imapclient (the lower bound; the
+same FETCH through the sync's own parser is shown below it), with and without
 COMPRESS; no-change resync round trips and bytes; and, on a simulated 64 kbit/s link
 with 250 ms each way, the time until the newest 50 conversations are in the store.
 
@@ -19,8 +20,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from imapclient.response_parser import parse_fetch_response
+
 from csconsole.sources import imap_commands as cmd
 from csconsole.sources.imap_connection import open_imap
+from csconsole.sources.imap_parse import parse_fetch
 from csconsole.store.db import open_store
 from csconsole.store.inbox import ensure_account
 from csconsole.sync.imap_sync import ImapAccountSync
@@ -65,15 +69,21 @@ def build_mailbox(server: DovecotServer, user: tuple[str, str], count: int) -> N
 
 
 def bare_fetch(
-    server: DovecotServer, user: tuple[str, str], compress: bool
+    server: DovecotServer, user: tuple[str, str], compress: bool, *, ours: bool = False
 ) -> tuple[float, int, int]:
-    """The lower bound: one FETCH of the listing data for every message, nothing stored."""
+    """The lower bound: one FETCH of the listing data for every message, nothing stored,
+    parsed by imapclient's parser (``ours``: by the sync's own FETCH parser instead)."""
     with ThrottlingProxy((server.host, server.port)) as proxy:
         account = account_for(server, user, port=proxy.port)
         started = time.monotonic()
         client = open_imap(account.imap, user[1], compress=compress)
         client.select_folder("INBOX")
-        cmd.uid_fetch(client, "1:*", "(UID ENVELOPE BODYSTRUCTURE FLAGS RFC822.SIZE)")
+        tag = cmd.send(
+            client, "UID", "FETCH", "1:*", "(UID ENVELOPE BODYSTRUCTURE FLAGS RFC822.SIZE)"
+        )
+        cmd.complete(client, "FETCH", tag)
+        parse = parse_fetch if ours else parse_fetch_response
+        parse(cmd.take(client, "FETCH"), True, False)
         elapsed = time.monotonic() - started
         client.close_now()
         return elapsed, proxy.stats.down, proxy.stats.up
@@ -155,6 +165,8 @@ def main() -> None:
             label = "with COMPRESS" if compress else "no COMPRESS"
             t, down, up = bare_fetch(full, user, compress)
             rows.append((f"lower bound FETCH, {label}", f"{t:.2f}", down, up, "-"))
+            t, down, up = bare_fetch(full, user, compress, ours=True)
+            rows.append((f"  same FETCH, our parser, {label}", f"{t:.2f}", down, up, "-"))
             t, down, up, trips, rdown, rup = engine_sync(
                 full, user, compress, workdir / f"engine-{compress}.sqlite"
             )

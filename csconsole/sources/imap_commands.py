@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from imapclient import imap_utf7
-from imapclient.response_parser import parse_fetch_response
 
 from csconsole.sources import imap_uidset
 from csconsole.sources.imap_connection import CsImapClient
+from csconsole.sources.imap_parse import parse_fetch
 
 
 class ImapCommandError(Exception):
@@ -75,7 +75,7 @@ def take_fetches(client: CsImapClient) -> dict[int, dict[bytes, Any]]:
         return {}
     # Keyed by sequence number first: an unsolicited FETCH without a UID must not be
     # mistaken for the message whose UID happens to equal its sequence number.
-    by_seq = parse_fetch_response(data, True, False)
+    by_seq = parse_fetch(data, True, False)
     by_uid: dict[int, dict[bytes, Any]] = {}
     for item in by_seq.values():
         uid = item.get(b"UID")
