@@ -8,6 +8,7 @@ Persian or Arabic letter variants and either kind of digits still match.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -42,32 +43,44 @@ def _join_bodies(rows: Iterable[tuple[str, str, str, str, str]]) -> str:
     return " ".join(parts)[:MAX_INDEXED_BODY]
 
 
-def _bodies(db: Database, conversation_id: int) -> str:
-    rows = db.execute(
-        "SELECT subject, body_text, body_html_text, from_name, from_addr FROM messages "
-        "WHERE conversation_id = ? ORDER BY sent_at DESC, id DESC",
-        [conversation_id],
-    ).fetchall()
-    return _join_bodies(rows)
+def _bodies_of(db: Database, ids: list[int], marks: str) -> dict[int, list[Any]]:
+    """Each conversation's messages, newest first, in one query for the whole chunk."""
+    result: dict[int, list[Any]] = {}
+    for conv_id, *row in db.execute(
+        "SELECT conversation_id, subject, body_text, body_html_text, from_name, from_addr "
+        f"FROM messages WHERE conversation_id IN ({marks}) "
+        "ORDER BY conversation_id, sent_at DESC, id DESC",
+        ids,
+    ):
+        result.setdefault(conv_id, []).append(row)
+    return result
 
 
 def index_conversations(db: Database, conversation_ids: Iterable[int]) -> None:
-    """(Re)index the given conversations; call inside the write's transaction."""
+    """(Re)index the given conversations; call inside the write's transaction.
+
+    A first sync indexes thousands at once: one query per 500 conversations and
+    word-by-word normalisation (``WordCache``, same text) keep that to a fraction of
+    a second instead of a query and a whole-string normalisation per conversation.
+    """
     ids = sorted(set(conversation_ids))
+    words = WordCache()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = db.execute(f"{_ROWS_SQL} WHERE c.id IN ({marks})", chunk).fetchall()
+        bodies = _bodies_of(db, chunk, marks)
         db.execute(f"DELETE FROM search_index WHERE rowid IN ({marks})", chunk)
-        db.conn.executemany(
-            "INSERT INTO search_index(rowid, subject, body, people, orders) VALUES (?, ?, ?, ?, ?)",
+        _insert_rows(
+            db,
             [
-                (
+                index_row(
+                    words,
                     conv_id,
-                    normalize_for_index(subject or ""),
-                    normalize_for_index(_bodies(db, conv_id)),
-                    normalize_for_search(f"{name or ''} {contacts or ''}"),
-                    normalize_for_search(numbers or ""),
+                    subject,
+                    bodies.get(conv_id, []),
+                    f"{name or ''} {contacts or ''}",
+                    numbers,
                 )
                 for conv_id, subject, name, contacts, numbers in rows
             ],
