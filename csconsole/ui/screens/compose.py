@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from csconsole.config import Config
 from csconsole.domain.outgoing import (
@@ -40,6 +40,7 @@ from csconsole.ui.actions import bindings_for, keys_for
 from csconsole.ui.screens.compose_io import edit_externally, send_now
 from csconsole.ui.screens.fallback_dialog import FallbackDialog
 from csconsole.ui.widgets.canned_picker import CannedPicker
+from csconsole.ui.widgets.key_hints import KeyHints
 
 __all__ = ["ComposeScreen", "FallbackDialog", "make_reply_screen"]
 
@@ -112,7 +113,7 @@ class ComposeScreen(Screen[None]):
         yield TextArea(self.plan.body, id="compose-body", soft_wrap=True, show_line_numbers=False)
         yield Static("", id="compose-preview")
         yield Static(self._hint(), id="compose-status")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self._show_kind()
