@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +24,7 @@ from csconsole.config import Config
 from csconsole.services import Services
 from csconsole.ui.actions import bindings_for
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
+from csconsole.ui.rtl import resolve_bidi
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
 from csconsole.ui.screens.welcome import WelcomeScreen
@@ -38,10 +41,19 @@ class CsConsoleApp(App[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, services: Services, config: Config, *, welcome: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        config: Config,
+        *,
+        welcome: bool = False,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
-        self.config = config
+        # "auto" is settled here, once: every screen then reads app, terminal or off.
+        self.bidi = resolve_bidi(config.display.bidi, os.environ if environ is None else environ)
+        self.config = replace(config, display=replace(config.display, bidi=self.bidi.mode))
         self.welcome = welcome
         self.stop_sync = threading.Event()
         if config.display.low_bandwidth:
@@ -50,7 +62,13 @@ class CsConsoleApp(App[str | None]):
         if config.display.theme in self.available_themes:
             self.theme = config.display.theme
 
+    def _write_to_terminal(self, sequence: str) -> None:
+        if sequence and self._driver is not None:
+            self._driver.write(sequence)
+            self._driver.flush()
+
     def on_mount(self) -> None:
+        self._write_to_terminal(self.bidi.start)
         self.set_keymap(dict(self.config.keymap))
         self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
         if not self.welcome:
@@ -72,13 +90,23 @@ class CsConsoleApp(App[str | None]):
         self.screen.post_message(StatusRefreshed())
 
     def on_unmount(self) -> None:
+        self._write_to_terminal(self.bidi.end)
         self.stop_sync.set()
         self.services.close()
 
 
-def make_app(services: Services, config: Config, *, welcome: bool = False) -> CsConsoleApp:
-    """Build the console; the CLI and the tests both come through here."""
-    return CsConsoleApp(services, config, welcome=welcome)
+def make_app(
+    services: Services,
+    config: Config,
+    *,
+    welcome: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> CsConsoleApp:
+    """Build the console; the CLI and the tests both come through here.
+
+    ``environ`` describes the terminal (default: this process's environment).
+    """
+    return CsConsoleApp(services, config, welcome=welcome, environ=environ)
 
 
 AppRunner = Callable[[CsConsoleApp], "str | None"]

@@ -1,15 +1,24 @@
 """Arabic and Persian made readable in terminals that do no bidi (most of them).
 
-With ``display.bidi`` = "app" or "auto" each line is shaped (arabic-reshaper joins
-letters into presentation forms) and reordered (python-bidi) before Textual sees
-it; "terminal" and "off" leave text in logical order for terminals that reorder
-themselves. Cropping and wrapping happen on the *logical* text, so a cut line keeps
-its beginning, and every width is measured on the displayed string. ZWNJ stays.
+With ``display.bidi`` = "app" each line is shaped (arabic-reshaper joins letters into
+presentation forms) and reordered (python-bidi) before Textual sees it; "terminal"
+and "off" leave text in logical order for terminals that reorder themselves.
+Cropping and wrapping happen on the *logical* text, so a cut line keeps its
+beginning, and every width is measured on the displayed string. ZWNJ stays.
+
+"auto" is settled once at start by ``resolve_bidi`` (terminal-wg BiDi spec):
+terminals that do implicit bidi but honour BDSM (VTE ≥ 0.57.3, mintty) get "app"
+plus explicit mode, ``CSI 8 l`` at start and ``CSI 8 h`` (implicit, their default)
+at exit, or they would reorder our visual rows a second time; terminals whose
+implicit bidi cannot be switched off (Konsole, mlterm, Terminal.app) get
+"terminal"; every other terminal does no bidi at all and gets "app".
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import arabic_reshaper
@@ -18,6 +27,51 @@ from rich.cells import cell_len
 
 ELLIPSIS = "…"
 APP_MODES = frozenset({"app", "auto"})
+EXPLICIT_MODE = "\x1b[8l"  # BDSM reset: the app sends visual order
+IMPLICIT_MODE = "\x1b[8h"  # BDSM set: the terminal reorders (its default)
+VTE_WITH_BDSM = 5703  # VTE_VERSION of 0.57.3, the first VTE that shuffles and honours BDSM
+
+
+@dataclass(frozen=True)
+class BidiPlan:
+    """What ``display.bidi`` means on this terminal, and what to send around the run."""
+
+    mode: str  # app | terminal | off
+    start: str = ""
+    end: str = ""
+
+
+def honours_bdsm(environ: Mapping[str, str]) -> bool:
+    """A terminal that reorders by itself but lets an app switch that off (CSI 8 l)."""
+    vte = environ.get("VTE_VERSION", "")
+    if vte.isdigit() and int(vte) >= VTE_WITH_BDSM:
+        return True
+    return environ.get("TERM_PROGRAM", "") == "mintty"
+
+
+def implicit_only(environ: Mapping[str, str]) -> bool:
+    """A terminal that always reorders and offers no way to stop it."""
+    return (
+        "MLTERM" in environ
+        or "KONSOLE_VERSION" in environ
+        or environ.get("TERM_PROGRAM", "") == "Apple_Terminal"
+    )
+
+
+def resolve_bidi(setting: str, environ: Mapping[str, str]) -> BidiPlan:
+    """Settle ``display.bidi`` for the terminal described by ``environ``.
+
+    Inside tmux or screen the outer terminal is unknown (tmux does no bidi), so
+    "auto" reorders in the app there.
+    """
+    multiplexed = "TMUX" in environ or environ.get("TERM", "").startswith("screen")
+    if setting == "auto":
+        if not multiplexed and implicit_only(environ) and not honours_bdsm(environ):
+            return BidiPlan("terminal")
+        setting = "app"
+    if setting == "app" and not multiplexed and honours_bdsm(environ):
+        return BidiPlan("app", EXPLICIT_MODE, IMPLICIT_MODE)
+    return BidiPlan(setting)
 
 
 def has_rtl(text: str) -> bool:
