@@ -16,7 +16,8 @@ from csconsole.domain.models import Channel
 from csconsole.domain.sla import WEEKDAYS, BusinessHours, SlaPolicies, SlaPolicy
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
-_BINDING_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+# Binding ids such as "inbox.next" or "inbox.page-down".
+_BINDING_ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$")
 
 
 def check_unique_names(root: Table) -> None:

@@ -94,7 +94,10 @@ def test_the_starter_changes_nothing_until_uncommented(tmp_path: Path) -> None:
     )
     config = load(tmp_path, uncommented)
     assert [a.name for a in config.accounts] == ["support", "wholesale"]
-    assert len(config.keymap) == 3
+    from csconsole.ui.actions import unknown_ids
+
+    assert len(config.keymap) == 5
+    assert unknown_ids(dict(config.keymap)) == []  # every example id names a real action
 
 
 def test_reading_config_loads_no_ui_library() -> None:
@@ -149,12 +152,15 @@ def test_a_relative_ca_file_is_found_beside_the_config(tmp_path: Path) -> None:
 
 def test_keymap_ids_may_be_quoted_or_nested(tmp_path: Path) -> None:
     text = (
-        '[keymap]\n"inbox.next" = "j,down"\nreply.send = "ctrl+s"\n[keymap.inbox]\nprevious = "k"\n'
+        '[keymap]\n"inbox.next" = "j,down"\nreply.send = "ctrl+s"\n'
+        '"conversation.reply-all" = "E"\n[keymap.inbox]\nprev = "k"\npage-down = "ctrl+d"\n'
     )
     assert dict(load(tmp_path, text).keymap) == {
         "inbox.next": "j,down",
         "reply.send": "ctrl+s",
-        "inbox.previous": "k",
+        "conversation.reply-all": "E",
+        "inbox.prev": "k",
+        "inbox.page-down": "ctrl+d",
     }
 
 

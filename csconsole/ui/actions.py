@@ -200,3 +200,8 @@ def keys_for(action_id: str, keymap: dict[str, str] | None = None) -> str:
     """The keys that run an action now, as the help screen shows them."""
     keys = (keymap or {}).get(action_id) or BY_ID[action_id].keys
     return ", ".join(key.strip() for key in keys.split(","))
+
+
+def unknown_ids(keymap: dict[str, str]) -> list[str]:
+    """Keymap entries that name no action (a typo would otherwise be ignored silently)."""
+    return sorted(set(keymap) - set(BY_ID))

@@ -22,8 +22,9 @@ from textual.worker import Worker
 from csconsole import paths
 from csconsole.config import Config
 from csconsole.services import Services
-from csconsole.ui.actions import bindings_for
+from csconsole.ui.actions import bindings_for, unknown_ids
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
+from csconsole.ui.output import install as install_output_compactor
 from csconsole.ui.rtl import resolve_bidi
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
@@ -69,7 +70,14 @@ class CsConsoleApp(App[str | None]):
 
     def on_mount(self) -> None:
         self._write_to_terminal(self.bidi.start)
+        install_output_compactor(self)
         self.set_keymap(dict(self.config.keymap))
+        if unknown := unknown_ids(dict(self.config.keymap)):
+            self.notify(
+                "[keymap] names no such action: " + ", ".join(unknown) + " (F1 lists the ids)",
+                severity="warning",
+                timeout=15,
+            )
         self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
         if not self.welcome:
             start_sync(self, self.services, self.stop_sync)

@@ -29,6 +29,8 @@ def conversation_entries(screen: Any) -> Iterator[PaletteEntry]:
         ("conversation: unlink order…", "unlink_order", ""),
         ("conversation: snooze until…", "snooze", "Presets or a typed time"),
         ("conversation: reply", "reply", ""),
+        ("conversation: reply to all", "reply_all", "Everyone on the customer's last mail"),
+        ("conversation: new message to the customer…", "new_message", "A fresh thread"),
     ):
         yield name, help_text, partial(act, action)
     snooze_with = screen.snooze_with

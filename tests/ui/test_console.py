@@ -342,3 +342,24 @@ async def test_reply_without_a_mail_account_explains_instead_of_crashing(
         assert isinstance(app.screen, ConversationScreen), "no editor without an account"
         assert "no mail account configured" in screen_text(app)
         assert app.is_running
+
+
+def test_every_keymap_id_in_the_example_config_names_an_action() -> None:
+    from pathlib import Path
+
+    from csconsole.config import load_config
+    from csconsole.ui.actions import unknown_ids
+
+    example = load_config(Path(__file__).resolve().parents[2] / "config.example.toml")
+    assert example.keymap
+    assert unknown_ids(dict(example.keymap)) == []
+
+
+async def test_a_keymap_typo_is_shown_not_ignored(app_factory: Factory) -> None:
+    app = app_factory(Config(keymap={"inbox.previous": "K", "inbox.next": "ctrl+n"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        warnings = [n.message for n in app._notifications]
+        assert any("inbox.previous" in text for text in warnings), warnings
+        await pilot.press("ctrl+n")  # the valid entry still applies
+        assert inbox(app).conversation_list.cursor == 1
