@@ -51,7 +51,8 @@ def app_factory(
         config = config or Config()
         services = Services(store_path, config, clock=clock)
         made.append(services)
-        return make_app(services, config)
+        # A terminal that does no bidi, whatever terminal runs the tests: "auto" is "app".
+        return make_app(services, config, environ={"TERM": "xterm-256color"})
 
     yield factory
     for services in made:
