@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import arabic_reshaper
 from bidi import get_display
@@ -32,11 +33,14 @@ IMPLICIT_MODE = "\x1b[8h"  # BDSM set: the terminal reorders (its default)
 VTE_WITH_BDSM = 5703  # VTE_VERSION of 0.57.3, the first VTE that shuffles and honours BDSM
 
 
+BidiMode = Literal["app", "terminal", "off"]
+
+
 @dataclass(frozen=True)
 class BidiPlan:
     """What ``display.bidi`` means on this terminal, and what to send around the run."""
 
-    mode: str  # app | terminal | off
+    mode: BidiMode
     start: str = ""
     end: str = ""
 
@@ -69,9 +73,11 @@ def resolve_bidi(setting: str, environ: Mapping[str, str]) -> BidiPlan:
         if not multiplexed and implicit_only(environ) and not honours_bdsm(environ):
             return BidiPlan("terminal")
         setting = "app"
-    if setting == "app" and not multiplexed and honours_bdsm(environ):
+    if setting in ("terminal", "off"):
+        return BidiPlan("terminal" if setting == "terminal" else "off")
+    if not multiplexed and honours_bdsm(environ):
         return BidiPlan("app", EXPLICIT_MODE, IMPLICIT_MODE)
-    return BidiPlan(setting)
+    return BidiPlan("app")
 
 
 def has_rtl(text: str) -> bool:
