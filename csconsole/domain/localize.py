@@ -171,6 +171,25 @@ def format_date(moment: datetime, locale: Locale, calendar: str = "") -> str:
     return localize_digits(f"{day} {names[month - 1]} {year}", locale)
 
 
+def format_day_month(moment: datetime, locale: Locale, calendar: str = "") -> str:
+    """A list column's day this year: ``20 Nov``, ``۲۹ آبان``, ``٢٠ نوفمبر``, ``29 Aban``.
+
+    English keeps three-letter Gregorian months (the column is six cells wide);
+    Persian and Arabic month names are short enough to be written in full.
+    """
+    calendar = calendar or locale.calendar
+    if calendar == "jalali":
+        _, month, day = to_jalali(moment.date())
+        names = JALALI_MONTHS_EN if locale.base == "en" else JALALI_MONTHS_FA
+    else:
+        month, day = moment.month, moment.day
+        names = {"fa": GREGORIAN_MONTHS_FA, "ar": GREGORIAN_MONTHS_AR}.get(
+            locale.base, GREGORIAN_MONTHS_EN
+        )
+    name = names[month - 1][:3] if names is GREGORIAN_MONTHS_EN else names[month - 1]
+    return localize_digits(f"{day} {name}", locale)
+
+
 def join_list(items: list[str], locale: Locale) -> str:
     """``a, b and c`` / ``الف، ب و ج`` / ``أ، ب و ج``."""
     separator, conjunction = _LIST_WORDS.get(locale.base, _LIST_WORDS["en"])
