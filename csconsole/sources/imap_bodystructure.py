@@ -8,7 +8,7 @@ attachments stay on the server until the agent asks for them.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from csconsole.domain.headers import decode_header_value, safe_filename
@@ -148,7 +148,8 @@ def attachments(parts: list[Part], body: tuple[Part | None, Part | None]) -> lis
 
 def to_json(parts: list[Part]) -> str:
     """The structure as stored in ``messages.bodystructure`` (for fetching parts later)."""
-    return json.dumps([asdict(p) for p in parts], ensure_ascii=False)
+    # vars() of these flat frozen dataclasses is what asdict() gives, without its deep copy.
+    return json.dumps([vars(p) for p in parts], ensure_ascii=False)
 
 
 def from_json(text: str | None) -> list[Part]:

@@ -22,27 +22,23 @@ from imapclient.response_types import BodyData
 #  1. a word: bytes other than specials and controls, with [...] sections taken whole
 #     (``BODY[HEADER.FIELDS (A B)]<0>``); never directly followed by a quote;
 #  2. a quoted string with backslash escapes;
-#  3. a single punctuation byte: parentheses, '%' and the other control bytes.
+#  3. a single punctuation byte: parentheses, '%' and the other control bytes;
+#  4. anything else: a byte no token can start with here (an unclosed quote or section,
+#     a quote glued to a word), which imapclient refuses too.
 _TOKEN = re.compile(
     rb"""[ \t\r\n]*+(?:
         ((?:[^ ()%"\[\x00-\x1f]|\[[^\]]*\])++)(?!")
       | ("(?:[^"\\]|\\.)*+")
       | ([()%\x00-\x08\x0b\x0c\x0e-\x1f])
+      | (.)
     )""",
     re.VERBOSE | re.DOTALL,
 )
-_ONLY_SPACE = re.compile(rb"[ \t\r\n]*+\Z")
 _ESCAPED = re.compile(rb'\\([\\"])')
+_OPEN_BRACE = ord("{")
+_ZERO = ord("0")
 
 _FetchData = dict[bytes, Any]
-
-
-def _word(token: bytes) -> Any:
-    if token == b"NIL":
-        return None
-    if token.isdigit() and (token[:1] != b"0" or len(token) == 1):
-        return int(token)  # "0123" stays bytes, as imapclient has it
-    return token
 
 
 def parse_atoms(chunks: list[Any]) -> list[Any]:
@@ -50,7 +46,7 @@ def parse_atoms(chunks: list[Any]) -> list[Any]:
     ``(line, literal)`` pairs), with parenthesised lists as nested tuples."""
     stack: list[list[Any]] = [[]]
     out = stack[0]
-    match = _TOKEN.match
+    findall = _TOKEN.findall
     for chunk in chunks:
         if isinstance(chunk, tuple):
             text, literal = chunk[0], chunk[1]
@@ -60,48 +56,46 @@ def parse_atoms(chunks: list[Any]) -> list[Any]:
             text, literal = chunk, None
         if text is None:
             continue
-        pos = 0
-        end = len(text)
-        while pos < end:
-            found = match(text, pos)
-            if found is None:
-                if _ONLY_SPACE.match(text, pos):
-                    break
-                raise ProtocolError(f"unreadable response near {text[pos : pos + 40]!r}")
-            pos = found.end()
-            word = found.group(1)
-            if word is not None:
-                if word[:1] == b"{":
-                    try:
-                        size = int(word[1:-1])
-                    except ValueError as error:
-                        raise ProtocolError(f"bad literal marker {word!r}") from error
-                    if literal is None:
-                        raise ProtocolError(f"No literal corresponds to {word!r}")
-                    if len(literal) != size:
-                        raise ProtocolError(f"Expecting literal of size {size}, got {len(literal)}")
-                    out.append(literal)
+        # findall runs the whole line in C; one tuple per token, in order.
+        for word, quoted, mark, bad in findall(text):
+            if word:
+                if word[0] == _OPEN_BRACE:
+                    out.append(_literal(word, literal))
+                elif word == b"NIL":
+                    out.append(None)
+                elif word.isdigit() and (word[0] != _ZERO or len(word) == 1):
+                    out.append(int(word))  # "0123" stays bytes, as imapclient has it
                 else:
-                    out.append(_word(word))
-                continue
-            quoted = found.group(2)
-            if quoted is not None:
+                    out.append(word)
+            elif quoted:
                 body = quoted[1:-1]
                 out.append(_ESCAPED.sub(rb"\1", body) if b"\\" in body else body)
-                continue
-            mark = found.group(3)
-            if mark == b"(":
+            elif mark == b"(":
                 out = []
                 stack.append(out)
             elif mark == b")" and len(stack) > 1:
                 done = tuple(stack.pop())
                 out = stack[-1]
                 out.append(done)
-            else:
+            elif mark:
                 out.append(mark)  # a stray ')' or '%' is an atom of its own, as in imapclient
+            else:
+                raise ProtocolError(f"unreadable response at {bad!r} in {text[:80]!r}")
     if len(stack) > 1:
         raise ProtocolError("Tuple incomplete at the end of the response")
     return stack[0]
+
+
+def _literal(marker: bytes, literal: bytes | None) -> bytes:
+    try:
+        size = int(marker[1:-1])
+    except ValueError as error:
+        raise ProtocolError(f"bad literal marker {marker!r}") from error
+    if literal is None:
+        raise ProtocolError(f"No literal corresponds to {marker!r}")
+    if len(literal) != size:
+        raise ProtocolError(f"Expecting literal of size {size}, got {len(literal)}")
+    return literal
 
 
 def parse_fetch(
