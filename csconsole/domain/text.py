@@ -49,6 +49,28 @@ def _allowed(char: str, multiline: bool) -> bool:
     return category not in {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
+class _KeptCharacters(dict[int, str | None]):
+    """A ``str.translate`` table that asks ``_allowed`` once per character seen, so
+    filtering non-ASCII text is one pass in C instead of a Python call per character."""
+
+    LIMIT = 100_000  # distinct characters remembered; hostile text cannot grow it further
+
+    def __init__(self, multiline: bool) -> None:
+        super().__init__()
+        self.multiline = multiline
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        kept = char if _allowed(char, self.multiline) else None
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[code] = kept
+        return kept
+
+
+_KEPT = {False: _KeptCharacters(False), True: _KeptCharacters(True)}
+
+
 def sanitize(text: str, *, multiline: bool = False) -> str:
     """Return text that is safe to write to a terminal.
 
@@ -64,7 +86,7 @@ def sanitize(text: str, *, multiline: bool = False) -> str:
         text = text.replace("\n", " ")
     if text.isascii() and text.isprintable():
         return text
-    return "".join(char for char in text if _allowed(char, multiline))
+    return text.translate(_KEPT[multiline])
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
