@@ -72,11 +72,14 @@ def bare_fetch(
     server: DovecotServer, user: tuple[str, str], compress: bool, *, ours: bool = False
 ) -> tuple[float, int, int]:
     """The lower bound: one FETCH of the listing data for every message, nothing stored,
-    parsed by imapclient's parser (``ours``: by the sync's own FETCH parser instead)."""
+    read and parsed as stock imapclient does (``ours``: with the sync's own parser and
+    without imaplib's per-line debug formatting, as the sync runs)."""
     with ThrottlingProxy((server.host, server.port)) as proxy:
         account = account_for(server, user, port=proxy.port)
         started = time.monotonic()
         client = open_imap(account.imap, user[1], compress=compress)
+        if not ours:
+            client.transport.debug = 5  # stock imapclient: imaplib formats its protocol log
         client.select_folder("INBOX")
         tag = cmd.send(
             client, "UID", "FETCH", "1:*", "(UID ENVELOPE BODYSTRUCTURE FLAGS RFC822.SIZE)"

@@ -81,6 +81,11 @@ class CsImapClient(IMAPClient):  # type: ignore[misc]  # imapclient ships no typ
         super().__init__(
             host, port, ssl=ssl_context is not None, ssl_context=ssl_context, timeout=timeout
         )
+        if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
+            # imapclient sets imaplib's debug level to 5 so the protocol log reaches that
+            # logger; imaplib then formats a repr of every line, regex match and literal
+            # (whole message bodies) whether or not anything logs it. Pay only when wanted.
+            self._imap.debug = 0
 
     def _create_IMAP4(self) -> BufferedIMAP4:
         return BufferedIMAP4(
