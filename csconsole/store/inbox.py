@@ -172,8 +172,13 @@ def find_conversation_by_external_id(db: Database, account_id: int, external_id:
     return int(row[0]) if row else None
 
 
+def _json_list(values: tuple[str, ...], *, ensure_ascii: bool = True) -> str:
+    """A tuple as JSON text; most messages have no refs, cc or flags, so skip the encoder."""
+    return json.dumps(list(values), ensure_ascii=ensure_ascii) if values else "[]"
+
+
 def _insert_message(
-    db: Database, conversation_id: int, account_id: int | None, message: NewMessage
+    db: Database, conversation_id: int, account_id: int | None, message: NewMessage, now: str
 ) -> int | None:
     try:
         cursor = db.execute(
@@ -189,15 +194,15 @@ def _insert_message(
                 message.direction.value,
                 message.message_id,
                 message.in_reply_to,
-                json.dumps(list(message.refs)),
+                _json_list(message.refs),
                 message.from_name,
                 message.from_addr,
-                json.dumps(list(message.to_addrs), ensure_ascii=False),
-                json.dumps(list(message.cc_addrs), ensure_ascii=False),
+                _json_list(message.to_addrs, ensure_ascii=False),
+                _json_list(message.cc_addrs, ensure_ascii=False),
                 message.subject,
                 message.author,
                 message.sent_at,
-                now_iso(),
+                now,
                 message.headers,
                 message.body_text,
                 message.body_html_text,
@@ -205,7 +210,7 @@ def _insert_message(
                 message.language,
                 message.size,
                 int(message.seen),
-                json.dumps(list(message.flags)),
+                _json_list(message.flags),
                 message.decode_warning,
                 message.bodystructure,
                 message.folder_id,
@@ -213,7 +218,7 @@ def _insert_message(
                 message.uid,
                 message.modseq,
                 message.external_id,
-                now_iso(),
+                now,
             ],
         )
     except sqlite3.IntegrityError as error:
@@ -253,7 +258,8 @@ def add_message(
     Returns the new row id, or None when the message was already stored. A customer
     message reopens a pending, snoozed or closed conversation (it wakes snoozes).
     """
-    row_id = _insert_message(db, conversation_id, account_id, message)
+    now = now_iso()
+    row_id = _insert_message(db, conversation_id, account_id, message, now)
     if row_id is None:
         return None
     conv = db.execute(
@@ -262,7 +268,7 @@ def add_message(
         [conversation_id],
     ).fetchone()
     status, channel, awaiting_since, first_response_at, last_message_at = conv
-    updates: dict[str, Any] = {"updated_at": now_iso()}
+    updates: dict[str, Any] = {"updated_at": now}
     newest = last_message_at is None or message.sent_at >= last_message_at
     if message.direction is not Direction.NOTE:
         if newest:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from csconsole.domain.models import Direction, NewMessage, Status
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email
-from csconsole.sources.imap_message import build_message, with_folder
+from csconsole.sources.imap_message import build_message
 from csconsole.store import flag_queue, mail_state
 from csconsole.store.conversation_merge import can_merge, merge_conversations
 from csconsole.store.inbox import add_message
@@ -79,10 +79,9 @@ class MessageStorer:
                 body_cap=self.body_cap,
                 uidvalidity=uidvalidity,
             )
-            direction = self._direction(cursor.role, message)
-            if direction is not message.direction:
-                message = replace(message, direction=direction)
-            message = with_folder(message, cursor.id)
+            message = replace(
+                message, direction=self._direction(cursor.role, message), folder_id=cursor.id
+            )
             if message.decode_warning:
                 report.warnings += 1
             if self._reattach(cursor, message, report):
