@@ -146,6 +146,22 @@ class BufferedIMAP4(imaplib.IMAP4):
                 self._rbuf.clear()
                 return line  # imaplib turns an empty line into abort('socket error: EOF')
 
+    def _get_line(self) -> bytes:
+        """imaplib's, minus the repr of every line it keeps for ``print_log``, which only
+        runs at a debug level (imaplib formats it at level 0 too: a copy per line)."""
+        line = self.readline()
+        if not line:
+            raise self.abort("socket error: EOF")
+        if not line.endswith(b"\r\n"):  # the protocol ends every line with CRLF
+            raise self.abort(f"socket error: unterminated line: {line!r}")
+        line = line[:-2]
+        if __debug__:  # as in imaplib, whose log helpers exist only then
+            if self.debug >= 4:
+                self._mesg(f"< {line!r}")
+            elif self.debug:
+                self._log(f"< {line!r}")
+        return line
+
     def has_buffered_line(self) -> bool:
         """A whole line is already decoded: waiting on the socket would stall."""
         return b"\n" in self._rbuf

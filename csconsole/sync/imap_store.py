@@ -101,8 +101,10 @@ class MessageStorer:
             report.new += 1
             report.conversations.add(conversation_id)
             self._join_stored_replies(conversation_id, message, report)
-            after = mail_state.conversation_status(self.db, conversation_id)
-            if before in _KEYWORD_STATUSES and after == Status.OPEN.value:
+            if (
+                before in _KEYWORD_STATUSES
+                and mail_state.conversation_status(self.db, conversation_id) == Status.OPEN.value
+            ):
                 # The customer reopened it: take $CSPending/$CSClosed off the server too,
                 # exactly as a reopen from the console does.
                 flag_queue.queue_status(self.db, conversation_id, Status.OPEN)
