@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from imapclient.response_types import BodyData
+
 from csconsole.domain.headers import decode_header_value, safe_filename
 
 MAX_DEPTH = 40  # deeper nesting than this is hostile; the rest is listed as one opaque part
@@ -62,13 +64,28 @@ def _is_multipart(node: Any) -> bool:
     return isinstance(node, (tuple, list)) and bool(node) and isinstance(node[0], list)
 
 
+# The fetch walks each structure to pick the text part, and storing the message walks
+# it again: remember the last few parsed structures (by identity, kept alive here).
+_WALKED: dict[int, tuple[BodyData, list[Part]]] = {}
+_WALKED_LIMIT = 2048
+
+
 def walk(structure: Any) -> list[Part]:
     """The leaves of a BODYSTRUCTURE, in part-number order (never raises)."""
+    cacheable = isinstance(structure, BodyData)  # parsed from the wire, never changed
+    if cacheable:
+        hit = _WALKED.get(id(structure))
+        if hit is not None and hit[0] is structure:
+            return list(hit[1])
     parts: list[Part] = []
     try:
         _walk(structure, "", parts, 0, False)
     except (IndexError, TypeError, ValueError):
         pass  # a malformed structure yields what we could read
+    if cacheable:
+        if len(_WALKED) >= _WALKED_LIMIT:
+            _WALKED.clear()
+        _WALKED[id(structure)] = (structure, list(parts))
     return parts
 
 
