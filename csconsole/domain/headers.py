@@ -30,7 +30,11 @@ _B64_JUNK = re.compile(r"[^A-Za-z0-9+/]")
 def _to_text(raw: str | bytes) -> str:
     """Raw header bytes (8-bit ones are often undeclared windows-1256) as text."""
     if isinstance(raw, bytes):
+        if raw.isascii():  # what decode_bytes gives for ASCII, without the charset lookup
+            return raw.decode("ascii")
         return decode_bytes(raw, None)[0]
+    if raw.isascii():
+        return raw
     if any("\udc80" <= char <= "\udcff" for char in raw):
         # email's compat32 parser keeps 8-bit header bytes as surrogate escapes
         return decode_bytes(raw.encode("utf-8", "surrogateescape"), None)[0]
@@ -38,6 +42,8 @@ def _to_text(raw: str | bytes) -> str:
 
 
 def _unfold(text: str) -> str:
+    if "\n" not in text and "\r" not in text:
+        return text  # most header values are one line
     return re.sub(r"\r?\n(?=[ \t])", "", text).replace("\r", "").replace("\n", " ")
 
 

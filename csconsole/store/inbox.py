@@ -258,10 +258,26 @@ def add_message(
     Returns the new row id, or None when the message was already stored. A customer
     message reopens a pending, snoozed or closed conversation (it wakes snoozes).
     """
+    return add_message_noting_status(
+        db, conversation_id, message, account_id=account_id, sla=sla, reindex=reindex
+    )[0]
+
+
+def add_message_noting_status(
+    db: Database,
+    conversation_id: int,
+    message: NewMessage,
+    *,
+    account_id: int | None = None,
+    sla: SlaPolicies | None = None,
+    reindex: bool = True,
+) -> tuple[int | None, str | None]:
+    """``add_message``, plus the conversation's status before the message (None when
+    it was already stored): a sync notices reopens without reading the status again."""
     now = now_iso()
     row_id = _insert_message(db, conversation_id, account_id, message, now)
     if row_id is None:
-        return None
+        return None, None
     conv = db.execute(
         "SELECT status, channel, awaiting_since, first_response_at, last_message_at "
         "FROM conversations WHERE id = ?",
@@ -315,7 +331,7 @@ def add_message(
     )
     if reindex:
         index_conversations(db, [conversation_id])
-    return row_id
+    return row_id, str(status)
 
 
 def refresh_sla_due(db: Database, sla: SlaPolicies, conversation_ids: Iterable[int] | None) -> int:

@@ -17,7 +17,7 @@ from csconsole.domain.text import normalize_email
 from csconsole.sources.imap_message import build_message
 from csconsole.store import flag_queue, mail_state
 from csconsole.store.conversation_merge import can_merge, merge_conversations
-from csconsole.store.inbox import add_message
+from csconsole.store.inbox import add_message_noting_status
 from csconsole.sync.imap_threading import choose_conversation
 
 # Statuses whose keywords a customer's new mail takes off the server (snoozed has none).
@@ -87,8 +87,7 @@ class MessageStorer:
             if self._reattach(cursor, message, report):
                 continue
             conversation_id = choose_conversation(self.db, self.account_id, message)
-            before = mail_state.conversation_status(self.db, conversation_id)
-            stored = add_message(
+            stored, before = add_message_noting_status(
                 self.db,
                 conversation_id,
                 message,
