@@ -10,7 +10,7 @@ import base64
 import binascii
 import quopri
 import re
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -114,23 +114,48 @@ def _sent_at(envelope: Any, internal: Any) -> str:
     return now_iso()
 
 
+DirectionRule = Callable[[str], Direction]  # the sender's address -> in or out
+
+
 def build_message(
     uid: int,
     data: dict[bytes, Any],
     *,
-    direction: Direction,
+    direction: Direction | DirectionRule,
     body_cap: int,
     uidvalidity: int,
+    folder_id: int | None = None,
 ) -> NewMessage:
-    """A storable message from META_ITEMS plus the fetched text part (never raises)."""
+    """A storable message from META_ITEMS plus the fetched text part (never raises).
+
+    ``direction`` may be a rule applied to the sender's address, so the caller does not
+    copy the message afterwards to set it.
+    """
     try:
-        return _build(uid, data, direction=direction, body_cap=body_cap, uidvalidity=uidvalidity)
+        return _build(
+            uid,
+            data,
+            direction=direction,
+            body_cap=body_cap,
+            uidvalidity=uidvalidity,
+            folder_id=folder_id,
+        )
     except Exception as error:  # one bad message must not block the folder
-        return _fallback(uid, data, direction, uidvalidity, error)
+        return _fallback(uid, data, direction, uidvalidity, error, folder_id)
+
+
+def _direction(direction: Direction | DirectionRule, from_addr: str) -> Direction:
+    return direction if isinstance(direction, Direction) else direction(from_addr)
 
 
 def _build(
-    uid: int, data: dict[bytes, Any], *, direction: Direction, body_cap: int, uidvalidity: int
+    uid: int,
+    data: dict[bytes, Any],
+    *,
+    direction: Direction | DirectionRule,
+    body_cap: int,
+    uidvalidity: int,
+    folder_id: int | None,
 ) -> NewMessage:
     envelope = data.get(b"ENVELOPE")
     headers = _header_map(_b(data.get(HEADER_KEY)))
@@ -166,7 +191,7 @@ def _build(
     language = (headers.get("content-language") or "").split(",")[0].strip()[:35] or None
     body_parts = (plain, html) if chosen is plain else (None, html)
     return NewMessage(
-        direction=direction,
+        direction=_direction(direction, from_addr),
         sent_at=_sent_at(envelope, data.get(b"INTERNALDATE")),
         subject=decode_header_value(_b(getattr(envelope, "subject", None))),
         from_name=from_name,
@@ -188,6 +213,7 @@ def _build(
         flags=flags,
         decode_warning="; ".join(warnings)[:500] or None,
         bodystructure=bs.to_json(parts),
+        folder_id=folder_id,
         uidvalidity=uidvalidity,
         uid=uid,
         modseq=int(modseq[0]) if isinstance(modseq, tuple) and modseq else None,
@@ -207,13 +233,18 @@ def _build(
 
 
 def _fallback(
-    uid: int, data: dict[bytes, Any], direction: Direction, uidvalidity: int, error: Exception
+    uid: int,
+    data: dict[bytes, Any],
+    direction: Direction | DirectionRule,
+    uidvalidity: int,
+    error: Exception,
+    folder_id: int | None,
 ) -> NewMessage:
     raw_bodies = [v for k, v in data.items() if isinstance(k, bytes) and k.startswith(b"BODY[")]
     text = b"\n".join(_b(v) for v in raw_bodies).decode("utf-8", "replace")
     flags = tuple(_b(f).decode("utf-8", "replace") for f in data.get(b"FLAGS", ()) or ())
     return NewMessage(
-        direction=direction,
+        direction=_direction(direction, ""),
         sent_at=now_iso(),
         subject=sanitize(
             _b(getattr(data.get(b"ENVELOPE"), "subject", b"")).decode("utf-8", "replace")
@@ -223,11 +254,7 @@ def _fallback(
         seen="\\Seen" in flags,
         flags=flags,
         decode_warning=f"could not read this message ({type(error).__name__}); shown raw",
+        folder_id=folder_id,
         uidvalidity=uidvalidity,
         uid=uid,
     )
-
-
-def with_folder(message: NewMessage, folder_id: int) -> NewMessage:
-    """The same message placed in a store folder."""
-    return replace(message, folder_id=folder_id)

@@ -6,7 +6,8 @@ effect here (a new conversation, a queued keyword change) commits with the batch
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -58,10 +59,11 @@ class MessageStorer:
         self.body_cap = body_cap
         self.sla = sla
 
-    def _direction(self, role: str, message: NewMessage) -> Direction:
-        if role == "sent" or normalize_email(message.from_addr) == self.own_address:
+    def _direction_rule(self, role: str) -> Direction | Callable[[str], Direction]:
+        if role == "sent":
             return Direction.OUT
-        return Direction.IN
+        own = self.own_address
+        return lambda sender: Direction.OUT if normalize_email(sender) == own else Direction.IN
 
     def store(
         self,
@@ -71,16 +73,15 @@ class MessageStorer:
         report: FolderReport,
     ) -> None:
         """Store one fetched batch (the caller holds the transaction)."""
+        direction = self._direction_rule(cursor.role)
         for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
             message = build_message(
                 uid,
                 fetched[uid],
-                direction=Direction.IN,
+                direction=direction,
                 body_cap=self.body_cap,
                 uidvalidity=uidvalidity,
-            )
-            message = replace(
-                message, direction=self._direction(cursor.role, message), folder_id=cursor.id
+                folder_id=cursor.id,
             )
             if message.decode_warning:
                 report.warnings += 1
