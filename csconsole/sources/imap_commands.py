@@ -75,7 +75,8 @@ def take_fetches(client: CsImapClient) -> dict[int, dict[bytes, Any]]:
         return {}
     # Keyed by sequence number first: an unsolicited FETCH without a UID must not be
     # mistaken for the message whose UID happens to equal its sequence number.
-    by_seq = parse_fetch(data, True, False)
+    # Times keep the offset they were sent with; stored as UTC whatever the local zone.
+    by_seq = parse_fetch(data, False, False)
     by_uid: dict[int, dict[bytes, Any]] = {}
     for item in by_seq.values():
         uid = item.get(b"UID")
