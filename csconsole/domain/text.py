@@ -139,7 +139,8 @@ def normalize_for_index(text: str) -> str:
     holds the parts and the joined word so every spelling finds it.
     """
     # A plain split keeps this linear: a regex over word runs went quadratic on long words.
-    joined = " ".join(word.replace("\u200c", "") for word in text.split() if "\u200c" in word)
+    compounds = (word.replace("\u200c", "") for word in text.split() if "\u200c" in word)
+    joined = " ".join(compound for compound in compounds if compound)  # a lone ZWNJ adds nothing
     base = normalize_for_search(text)
     return f"{base} {normalize_for_search(joined)}" if joined else base
 
