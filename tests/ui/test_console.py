@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from textual.message import Message
 from textual.pilot import Pilot
@@ -363,3 +364,27 @@ async def test_a_keymap_typo_is_shown_not_ignored(app_factory: Factory) -> None:
         assert any("inbox.previous" in text for text in warnings), warnings
         await pilot.press("ctrl+n")  # the valid entry still applies
         assert inbox(app).conversation_list.cursor == 1
+
+
+async def test_a_folder_that_failed_is_named_in_the_status_bar(
+    app_factory: Factory, store_path: Path
+) -> None:
+    from sqlite_utils import Database
+
+    from csconsole.ui.messages import StatusRefreshed
+
+    db = Database(store_path)
+    db.execute(
+        "UPDATE accounts SET sync_state = 'partial', last_error = ?, last_error_at = ? "
+        "WHERE name = 'support'",
+        ["folder Archive: SELECT refused", "2026-11-23T08:59:00Z"],
+    )
+    db.conn.commit()
+    db.close()
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.screen.post_message(StatusRefreshed())
+        await settle(app, pilot)
+        assert "support ⚠" in screen_text(app)
+        assert "support: folder Archive: SELECT refused" in screen_text(app)

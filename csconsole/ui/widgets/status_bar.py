@@ -12,7 +12,8 @@ from textual.widgets import Static
 from csconsole.domain.inbox_models import AccountStatus
 from csconsole.domain.text import sanitize
 
-STATE_MARKS = {"idle": "✓", "syncing": "⟳", "error": "✗", "offline": "offline"}
+# "partial": the account synced but some folder failed; its error names the folder.
+STATE_MARKS = {"idle": "✓", "syncing": "⟳", "partial": "⚠", "error": "✗", "offline": "offline"}
 
 
 class StatusBar(Static):
@@ -62,7 +63,9 @@ class StatusBar(Static):
             parts.append(f"outbox {self._outbox}")
         # An unreachable server ("offline") deserves its reason as much as a refused login.
         errors = [
-            a for a in self._accounts if a.sync_state in ("error", "offline") and a.last_error
+            a
+            for a in self._accounts
+            if a.sync_state in ("error", "offline", "partial") and a.last_error
         ]
         if errors:
             latest = max(errors, key=lambda a: a.last_error_at or "")
