@@ -90,8 +90,10 @@ def sync(
     if watch:
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        from csconsole.services.sync_watch import watch as watch_sources
+
         try:
-            service.watch(path, config, stop, only=account, progress=printer)
+            watch_sources(path, config, stop, only=account, progress=printer)
         except KeyboardInterrupt:
             stop.set()
         return

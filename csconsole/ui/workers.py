@@ -77,14 +77,14 @@ def start_sync(app: DOMNode, services: Services, stop: threading.Event) -> Worke
     config = services.config
     if not (config.accounts or config.shops or config.channels):
         return None
-    from csconsole.services import sync
+    from csconsole.services import sync_watch
 
     def progress(_event: object) -> None:
         app.post_message(InboxChanged())
         app.post_message(StatusRefreshed())
 
     def work() -> None:
-        sync.watch(services.store_path, config, stop, progress=progress)
+        sync_watch.watch(services.store_path, config, stop, progress=progress)
 
     return app.run_worker(
         work, name="sync", group="sync", thread=True, exclusive=True, exit_on_error=False

@@ -6,7 +6,7 @@ import threading
 import time
 
 from csconsole.domain.models import OutboxState
-from csconsole.services import sync
+from csconsole.services import sync_watch
 from tests.replies.conftest import Shop
 from tests.servers.smtp import SmtpServer
 
@@ -18,7 +18,7 @@ def test_the_watch_loop_sends_a_queued_reply_once(shop: Shop, smtp_server: SmtpS
     stop = threading.Event()
     # Only the outbox matters here: the account's IMAP side points at a closed port.
     watcher = threading.Thread(
-        target=sync.watch, args=(shop.services.store_path, shop.services.config, stop)
+        target=sync_watch.watch, args=(shop.services.store_path, shop.services.config, stop)
     )
     watcher.start()
     try:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from csconsole.config import Config
-from csconsole.services.sync import SyncEvent, watch
+from csconsole.services.sync import SyncEvent
+from csconsole.services.sync_watch import watch
 from csconsole.sources.imap_connection import open_imap
 from csconsole.sources.imap_idle import IdleLinkLost, idle_wait
 from csconsole.store.db import open_store
