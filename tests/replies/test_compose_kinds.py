@@ -32,6 +32,7 @@ from csconsole.ui.screens.inbox import InboxScreen
 from tests.replies.conftest import Shop, make_shop
 from tests.servers.fake_telegram import FakeTelegram
 from tests.servers.smtp import SmtpServer
+from tests.ui.pilot_helpers import screen_text, settle
 
 SIZE = (110, 36)
 
@@ -53,17 +54,6 @@ def ui_shop(store_path: Path, smtp_server: SmtpServer) -> Iterator[Shop]:
 def console(shop: Shop, config: Config | None = None) -> CsConsoleApp:
     config = config or shop.services.config
     return make_app(Services(shop.services.store_path, config), config)
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    """Every character the terminal shows now."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(app: CsConsoleApp, pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_conversation(app: CsConsoleApp, pilot: Pilot[Any], conversation_id: int) -> None:

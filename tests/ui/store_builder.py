@@ -220,3 +220,13 @@ def build_store(path: Path, *, extra: int = 0) -> Built:
         )
     db.close()
     return built
+
+
+def append_message(path: Path, conversation_id: int, message: NewMessage) -> int:
+    """Add one message from the support mailbox to a conversation of a built store."""
+    db = open_store(path)
+    account = db.execute("SELECT id FROM accounts WHERE name = 'support'").fetchone()[0]
+    with db.atomic():
+        add_message(db, conversation_id, message, account_id=account, sla=SLA)
+    db.close()
+    return conversation_id

@@ -12,11 +12,10 @@ from csconsole import paths
 from csconsole.domain.models import Direction, NewAttachment, NewMessage
 from csconsole.services import Services
 from csconsole.services import inbox as inbox_service
-from csconsole.store.db import open_store
-from csconsole.store.inbox import add_message
 from csconsole.ui.app import CsConsoleApp
 from csconsole.ui.screens.conversation import ConversationScreen
-from tests.ui.store_builder import SLA, Built, ago
+from tests.ui.pilot_helpers import screen_text, settle
+from tests.ui.store_builder import Built, ago, append_message
 
 Factory = Callable[..., CsConsoleApp]
 SIZE = (120, 34)
@@ -59,34 +58,17 @@ def opened() -> Iterator[list[Path]]:
 @pytest.fixture
 def traversal(store_path: Path, built: Built) -> int:
     """A second hostile file name on the hostile conversation: plain path traversal."""
-    db = open_store(store_path)
-    account = db.execute("SELECT id FROM accounts WHERE name = 'support'").fetchone()[0]
-    with db.atomic():
-        add_message(
-            db,
-            built.conversations["hostile"],
-            NewMessage(
-                direction=Direction.IN,
-                sent_at=ago(hours=8),
-                body_text="and another",
-                message_id="att2@test",
-                attachments=(NewAttachment("2", "../../etc/passwd", size=12),),
-            ),
-            account_id=account,
-            sla=SLA,
-        )
-    db.close()
-    return built.conversations["hostile"]
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(app: CsConsoleApp, pilot: Pilot[str | None]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    return append_message(
+        store_path,
+        built.conversations["hostile"],
+        NewMessage(
+            direction=Direction.IN,
+            sent_at=ago(hours=8),
+            body_text="and another",
+            message_id="att2@test",
+            attachments=(NewAttachment("2", "../../etc/passwd", size=12),),
+        ),
+    )
 
 
 async def open_conversation(app: CsConsoleApp, pilot: Pilot[str | None], cid: int) -> None:

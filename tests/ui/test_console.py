@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual.message import Message
-from textual.pilot import Pilot
 
 from csconsole.config import Config
 from csconsole.domain.inbox_models import View
@@ -20,27 +19,16 @@ from csconsole.ui.screens.conversation import ConversationScreen
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
 from tests.ui.conftest import Clock
+from tests.ui.pilot_helpers import screen_text, settle
 from tests.ui.store_builder import NOW, Built
 
 Factory = Callable[..., CsConsoleApp]
 SIZE = (120, 34)
 
 
-async def settle(app: CsConsoleApp, pilot: Pilot[str | None]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def inbox(app: CsConsoleApp) -> InboxScreen:
     assert isinstance(app.screen, InboxScreen)
     return app.screen
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    """Every character the terminal would show now."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
 
 
 def status_of(app: CsConsoleApp, conversation_id: int) -> str:

@@ -10,13 +10,12 @@ from textual.pilot import Pilot
 
 from csconsole.domain.inbox_models import Sort, View
 from csconsole.domain.models import Direction, NewMessage
-from csconsole.store.db import open_store
-from csconsole.store.inbox import add_message
 from csconsole.ui.app import CsConsoleApp
 from csconsole.ui.screens.conversation import ConversationScreen
 from csconsole.ui.screens.dialogs import PromptDialog
 from csconsole.ui.screens.inbox import InboxScreen
-from tests.ui.store_builder import SLA, Built, ago
+from tests.ui.pilot_helpers import screen_text, settle
+from tests.ui.store_builder import Built, ago, append_message
 
 Factory = Callable[..., CsConsoleApp]
 SIZE = (120, 34)
@@ -30,36 +29,19 @@ FORBIDDEN = "\x1b\x9b\x9d\x07\u202e\u202d"
 
 @pytest.fixture
 def with_headers(store_path: Path, built: Built) -> int:
-    db = open_store(store_path)
-    account = db.execute("SELECT id FROM accounts WHERE name = 'support'").fetchone()[0]
-    with db.atomic():
-        add_message(
-            db,
-            built.conversations["en"],
-            NewMessage(
-                direction=Direction.IN,
-                sent_at=ago(hours=1),
-                body_text="One more thing.",
-                from_name="Alice Brown",
-                from_addr="alice@example.com",
-                message_id="headers@test",
-                headers=HEADERS,
-            ),
-            account_id=account,
-            sla=SLA,
-        )
-    db.close()
-    return built.conversations["en"]
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(app: CsConsoleApp, pilot: Pilot[str | None]) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    return append_message(
+        store_path,
+        built.conversations["en"],
+        NewMessage(
+            direction=Direction.IN,
+            sent_at=ago(hours=1),
+            body_text="One more thing.",
+            from_name="Alice Brown",
+            from_addr="alice@example.com",
+            message_id="headers@test",
+            headers=HEADERS,
+        ),
+    )
 
 
 async def test_headers_show_on_demand_sanitised_and_hide_again(

@@ -10,7 +10,8 @@ from textual._styles_cache import StylesCache
 from csconsole.ui.app import CsConsoleApp
 from csconsole.ui.screens.conversation import ConversationScreen
 from csconsole.ui.screens.inbox import InboxScreen
-from tests.ui.test_console import SIZE, settle
+from tests.ui.pilot_helpers import settle
+from tests.ui.test_console import SIZE
 
 
 def live_styles_caches() -> int:

@@ -29,6 +29,7 @@ from tests.servers.fake_woocommerce import (
     wp_error,
 )
 from tests.ui.conftest import Clock
+from tests.ui.pilot_helpers import screen_text
 from tests.ui.store_builder import Built
 
 SIZE = (140, 44)
@@ -72,11 +73,6 @@ async def settle(app: CsConsoleApp, pilot: Pilot[str | None]) -> None:
         if mine:  # an empty list would mean "every worker", the endless sync included
             await app.workers.wait_for_complete(mine)
     await pilot.pause()
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
 
 
 def writes(woo: FakeWooCommerce) -> list[tuple[str, str]]:

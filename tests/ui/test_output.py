@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from csconsole.ui.app import CsConsoleApp
 from csconsole.ui.output import FrameCompactor
 from csconsole.ui.screens.conversation import ConversationScreen
+from tests.ui.pilot_helpers import settle
 from tests.ui.store_builder import Built
-from tests.ui.test_console import SIZE, settle
+from tests.ui.test_console import SIZE
 
 WIDTH, HEIGHT = SIZE
 

@@ -18,12 +18,9 @@ from csconsole.ui import app as app_module
 from csconsole.ui.app import CsConsoleApp, run_console
 from csconsole.ui.screens.inbox import InboxScreen
 from csconsole.ui.screens.welcome import WelcomeScreen
+from tests.ui.pilot_helpers import screen_text
 
 SIZE = (120, 34)
-
-
-def screen_text(app: CsConsoleApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 class Driver:
