@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import select
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +10,7 @@ import pytest
 from csconsole.config import Config, DisplayConfig
 from csconsole.ui.app import CsConsoleApp
 from csconsole.ui.rtl import EXPLICIT_MODE, IMPLICIT_MODE, BidiPlan, resolve_bidi
+from tests.ui.pty_console import Terminal
 from tests.ui.store_builder import build_store
 
 VTE_NEW = {"TERM": "xterm-256color", "VTE_VERSION": "7600"}
@@ -66,59 +63,11 @@ async def test_screens_read_the_settled_mode(app_factory: Callable[..., CsConsol
         made.services.close()
 
 
-CHILD = """
-import sys
-from pathlib import Path
-from csconsole.config import Config
-from csconsole.services import Services
-from csconsole.ui.app import make_app
-
-config = Config()
-make_app(Services(Path(sys.argv[1]), config), config).run()
-"""
-
-
 def run_in_pty(store: Path, environ: dict[str, str]) -> tuple[bytes, bytes]:
     """What the console writes at start and after ctrl+q, in a real pseudo-terminal."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a clean terminal description, then the console
-        for name in ("VTE_VERSION", "MLTERM", "KONSOLE_VERSION", "TERM_PROGRAM", "TMUX"):
-            os.environ.pop(name, None)
-        os.environ.update(environ, COLUMNS="100", LINES="30")
-        os.execv(sys.executable, [sys.executable, "-c", CHILD, str(store)])
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-
-    def read(quiet: float, limit: float) -> bytes:
-        chunks: list[bytes] = []
-        deadline, last = time.monotonic() + limit, time.monotonic()
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                last = time.monotonic()
-            elif chunks and time.monotonic() - last > quiet:
-                break
-        return b"".join(chunks)
-
-    try:
-        started = read(1.5, 30.0)
-        os.write(fd, b"\x11")  # ctrl+q
-        ended = read(1.0, 10.0)
-    finally:
-        os.close(fd)
-        os.waitpid(pid, 0)
-    return started, ended
+    terminal = Terminal(store, environ, rows=30, columns=100)
+    started = terminal.read_until_quiet(1.5, 30.0)
+    return started, terminal.close()
 
 
 @pytest.mark.timeout(90)
