@@ -202,3 +202,35 @@ def shop(store_path: Path, smtp_server: SmtpServer) -> Iterator[Shop]:
 
 def past(seconds: float = 1.0) -> str:
     return to_iso(datetime.now(UTC) - timedelta(seconds=seconds))
+
+
+def seed_telegram_conversation(store_path: Path, api_url: str) -> int:
+    """A Telegram chat with one Arabic question from customer 555 on the bot channel."""
+    db = open_store(store_path)
+    with db.atomic():
+        account_id = ensure_account(db, "bot", "telegram", address=api_url)
+        customer_id = upsert_customer(
+            db, [Contact("telegram", "555")], display_name="علی", language="ar"
+        )
+        conversation_id = create_conversation(
+            db,
+            channel="telegram",
+            account_id=account_id,
+            customer_id=customer_id,
+            external_id="555",
+            language="ar",
+        )
+        add_message(
+            db,
+            conversation_id,
+            NewMessage(
+                direction=Direction.IN,
+                sent_at="2026-11-23T08:00:00Z",
+                body_text="وين طلبي؟",
+                external_id="555:1",
+                from_name="علی",
+            ),
+            account_id=account_id,
+        )
+    db.close()
+    return conversation_id

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from csconsole.config import ChannelConfig, Config, RepliesConfig
-from csconsole.domain.models import Contact, Direction, NewMessage, OutboxState
+from csconsole.domain.models import OutboxState
 from csconsole.domain.outgoing import ReplyKind
 from csconsole.services import Services
 from csconsole.services.replies import RepliesService
 from csconsole.store.db import open_store
-from csconsole.store.inbox import add_message, create_conversation, ensure_account, upsert_customer
-from tests.replies.conftest import Shop
+from tests.replies.conftest import Shop, seed_telegram_conversation
 from tests.servers.fake_telegram import FakeTelegram, tg_error
 from tests.servers.smtp import SmtpServer
 
@@ -29,33 +28,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def chat(store_path: Path, telegram: FakeTelegram) -> Iterator[tuple[RepliesService, int]]:
-    db = open_store(store_path)
-    with db.atomic():
-        account_id = ensure_account(db, "bot", "telegram", address=telegram.url)
-        customer_id = upsert_customer(
-            db, [Contact("telegram", "555")], display_name="علی", language="ar"
-        )
-        conversation_id = create_conversation(
-            db,
-            channel="telegram",
-            account_id=account_id,
-            customer_id=customer_id,
-            external_id="555",
-            language="ar",
-        )
-        add_message(
-            db,
-            conversation_id,
-            NewMessage(
-                direction=Direction.IN,
-                sent_at="2026-11-23T08:00:00Z",
-                body_text="وين طلبي؟",
-                external_id="555:1",
-                from_name="علی",
-            ),
-            account_id=account_id,
-        )
-    db.close()
+    conversation_id = seed_telegram_conversation(store_path, telegram.url)
     channel = ChannelConfig(
         name="bot",
         platform="telegram",

@@ -18,18 +18,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from csconsole.config import ChannelConfig, Config
-from csconsole.domain.models import Contact, Direction, NewMessage
 from csconsole.domain.outgoing import ReplyError, ReplyKind
 from csconsole.services import Services
-from csconsole.store.db import open_store
-from csconsole.store.inbox import add_message, create_conversation, ensure_account, upsert_customer
 from csconsole.ui import app as app_module
 from csconsole.ui.app import CsConsoleApp, make_app
 from csconsole.ui.screens.compose import ComposeScreen
 from csconsole.ui.screens.conversation import ConversationScreen
 from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
-from tests.replies.conftest import Shop, make_shop
+from tests.replies.conftest import Shop, make_shop, seed_telegram_conversation
 from tests.servers.fake_telegram import FakeTelegram
 from tests.servers.smtp import SmtpServer
 from tests.ui.pilot_helpers import screen_text, settle
@@ -184,39 +181,10 @@ def telegram() -> Iterator[FakeTelegram]:
     fake.stop()
 
 
-def _telegram_conversation(store_path: Path, telegram: FakeTelegram) -> int:
-    db = open_store(store_path)
-    with db.atomic():
-        account_id = ensure_account(db, "bot", "telegram", address=telegram.url)
-        customer_id = upsert_customer(db, [Contact("telegram", "555")], display_name="علی")
-        conversation_id = create_conversation(
-            db,
-            channel="telegram",
-            account_id=account_id,
-            customer_id=customer_id,
-            external_id="555",
-            language="ar",
-        )
-        add_message(
-            db,
-            conversation_id,
-            NewMessage(
-                direction=Direction.IN,
-                sent_at="2026-11-23T08:00:00Z",
-                body_text="وين طلبي؟",
-                external_id="555:1",
-                from_name="علی",
-            ),
-            account_id=account_id,
-        )
-    db.close()
-    return conversation_id
-
-
 async def test_telegram_new_message_goes_through_the_chat_and_reply_all_is_a_reply(
     ui_shop: Shop, store_path: Path, telegram: FakeTelegram
 ) -> None:
-    conversation_id = _telegram_conversation(store_path, telegram)
+    conversation_id = seed_telegram_conversation(store_path, telegram.url)
     channel = ChannelConfig(
         name="bot",
         platform="telegram",
