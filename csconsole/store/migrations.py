@@ -140,3 +140,26 @@ def _inbox_order_indexes(db: Database) -> None:
         CREATE INDEX conversations_status_last ON conversations(status, last_message_at);
         """
     )
+
+
+@migrations(name="0007_unreadable_messages")
+def _unreadable_messages(db: Database) -> None:
+    """Messages the server could not hand over (it ended the session over them).
+
+    The folder's cursor moves past them so the rest of the folder keeps syncing; this
+    table remembers them until a later pass fetches them or the server drops them.
+    """
+    db.executescript(
+        """
+        CREATE TABLE unreadable_messages (
+            folder_id        INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            uidvalidity      INTEGER NOT NULL,
+            uid              INTEGER NOT NULL,
+            error            TEXT NOT NULL,
+            attempts         INTEGER NOT NULL DEFAULT 1,
+            first_failed_at  TEXT NOT NULL,
+            retry_at         TEXT NOT NULL,
+            PRIMARY KEY (folder_id, uidvalidity, uid)
+        ) WITHOUT ROWID;
+        """
+    )

@@ -104,19 +104,19 @@ def _newest_first(
         return
     done = 0
     engine._report(cursor.name, "new", 0, len(targets))
-    for index, (batch, fetched) in enumerate(engine._fetch(batches)):
-        last = index == len(batches) - 1
+    for batch in engine._fetch(cursor, selected, batches):
+        last = batch.last
         with engine.db.atomic():
-            engine._store(cursor, selected.uidvalidity, fetched, report)
+            engine._store(cursor, selected.uidvalidity, batch, report)
             mail_state.save_cursor(
                 engine.db,
                 cursor.id,
                 gap_low=None if last else gap_low,
-                gap_high=None if last else min(batch),  # everything above is stored
+                gap_high=None if last else min(batch.uids),  # everything above is stored
                 **first,
             )
         first = {}
-        done += len(batch)
+        done += len(batch.uids)
         engine._report(cursor.name, "new", done, len(targets))
 
 
@@ -132,20 +132,19 @@ def _oldest_first(
     batches = imap_plan.oldest_first_batches(targets)
     done = 0
     engine._report(cursor.name, "new", 0, len(targets))
-    for index, (batch, fetched) in enumerate(engine._fetch(batches)):
-        last = index == len(batches) - 1
+    for batch in engine._fetch(cursor, selected, batches):
         with engine.db.atomic():
-            engine._store(cursor, selected.uidvalidity, fetched, report)
-            if last:  # the whole range up to the server's UIDNEXT is now covered
+            engine._store(cursor, selected.uidvalidity, batch, report)
+            if batch.last:  # the whole range up to the server's UIDNEXT is now covered
                 mail_state.save_cursor(
                     engine.db,
                     cursor.id,
-                    uidnext=max(max(batch) + 1, server_next or 0),
+                    uidnext=max(max(batch.uids) + 1, server_next or 0),
                     highestmodseq=selected.highestmodseq,
                 )
             else:
-                mail_state.save_cursor(engine.db, cursor.id, uidnext=max(batch) + 1)
-        done += len(batch)
+                mail_state.save_cursor(engine.db, cursor.id, uidnext=max(batch.uids) + 1)
+        done += len(batch.uids)
         engine._report(cursor.name, "new", done, len(targets))
     if not batches:
         with engine.db.atomic():

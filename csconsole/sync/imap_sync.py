@@ -11,23 +11,24 @@ round trip with QRESYNC or CONDSTORE, two without.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from sqlite_utils import Database
 
 from csconsole.config import AccountConfig
+from csconsole.domain.clock import utc_now
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email
 from csconsole.sources import imap_commands as cmd
 from csconsole.sources import imap_fetch
 from csconsole.sources.imap_connection import CsImapClient
 from csconsole.sources.imap_uidset import compact
-from csconsole.store import flag_queue, mail_state
+from csconsole.store import flag_queue, mail_state, unreadable
 from csconsole.store.fts import index_conversations
 from csconsole.sync import imap_plan
 from csconsole.sync.flag_pushback import push_flag_changes
+from csconsole.sync.imap_isolate import FetchedBatch, fetch_isolating
 from csconsole.sync.imap_newmail import fetch_new_mail
 from csconsole.sync.imap_reset import rematch_after_reset
 from csconsole.sync.imap_store import FolderReport, MessageStorer
@@ -168,6 +169,8 @@ class ImapAccountSync:
             report.rematched += rematched
             report.removed += dropped
             cursor = mail_state.get_folder(self.db, self.account_id, name) or cursor
+            with self.db.atomic():
+                unreadable.forget_other_generations(self.db, cursor.id, selected.uidvalidity)
         if cursor.uidvalidity is None:
             if selected.all_uids is not None and cursor.uidvalidity is None:
                 server_uids = selected.all_uids
@@ -178,6 +181,9 @@ class ImapAccountSync:
             self._incremental(cursor, selected, report, used_qresync=qresync_args is not None)
         with self.db.atomic():
             index_conversations(self.db, report.conversations)
+        missing = unreadable.pending(self.db, cursor.id, selected.uidvalidity)
+        if missing and report.error is None:
+            report.error = _describe_unreadable(missing)
         self._report(name, "done", report.new, report.new)
         return report
 
@@ -233,6 +239,22 @@ class ImapAccountSync:
             if server_uids is None:
                 server_uids = cmd.search_uids(self.client) if selected.exists else []
             self._backfill(cursor, selected, server_uids, report, first=False)
+        self._retry_unreadable(cursor, selected, report)
+
+    def _retry_unreadable(
+        self, cursor: mail_state.FolderCursor, selected: cmd.SelectResult, report: FolderReport
+    ) -> None:
+        """Try again the messages an earlier pass could not fetch, once they are due."""
+        uidvalidity = selected.uidvalidity
+        due = unreadable.due(self.db, cursor.id, uidvalidity, utc_now())
+        if not due:
+            return
+        for batch in self._fetch(cursor, selected, [due]):
+            with self.db.atomic():
+                self._store(cursor, uidvalidity, batch, report)
+                # Fetched now, or gone from the server (absent from the answer): done.
+                done = [uid for uid in batch.uids if uid not in batch.unreadable]
+                unreadable.forget(self.db, cursor.id, uidvalidity, done)
 
     def _backfill(
         self,
@@ -255,7 +277,7 @@ class ImapAccountSync:
             )
             oldest = cursor.oldest_uid
         batches = imap_plan.newest_first_batches(targets)
-        start: dict[str, Any] = {}
+        start: dict[str, int | None] = {}
         if first:
             start = {
                 "uidvalidity": uidvalidity,
@@ -268,34 +290,71 @@ class ImapAccountSync:
             return
         done = 0
         self._report(cursor.name, "backfill", 0, len(targets))
-        for index, (batch, fetched) in enumerate(self._fetch(batches)):
-            oldest = min([min(batch), *([oldest] if oldest else [])])
+        for batch in self._fetch(cursor, selected, batches):
+            oldest = min([min(batch.uids), *([oldest] if oldest else [])])
             with self.db.atomic():
-                self._store(cursor, uidvalidity, fetched, report)
+                self._store(cursor, uidvalidity, batch, report)
                 mail_state.save_cursor(
-                    self.db,
-                    cursor.id,
-                    oldest_uid=oldest,
-                    backfill_done=index == len(batches) - 1,
-                    **start,
+                    self.db, cursor.id, oldest_uid=oldest, backfill_done=batch.last, **start
                 )
             start = {}
-            done += len(batch)
+            done += len(batch.uids)
             self._report(cursor.name, "backfill", done, len(targets))
 
-    def _fetch(self, batches: list[list[int]]) -> Any:
-        return imap_fetch.fetch_batches(
-            self.client, batches, body_cap=self.account.body_cap, condstore=self.condstore
+    def _fetch(
+        self,
+        cursor: mail_state.FolderCursor,
+        selected: cmd.SelectResult,
+        batches: list[list[int]],
+    ) -> Iterator[FetchedBatch]:
+        """The batches' data; a message over which the server ends the session comes
+        back as unreadable and the others are fetched on a fresh session."""
+
+        def restart() -> CsImapClient:
+            assert self.reconnect is not None
+            log.warning("%s: the server ended the session in %s", self.account.name, cursor.name)
+            self.client.close_now()
+            self.client = self.reconnect()
+            again = cmd.select(
+                self.client, cursor.name, condstore=self.condstore and not self.qresync
+            )
+            if again.uidvalidity != selected.uidvalidity:
+                raise cmd.ImapCommandError(
+                    f"{cursor.name} changed UIDVALIDITY during the sync; the next pass re-matches"
+                )
+            return self.client
+
+        return fetch_isolating(
+            lambda: self.client,
+            restart if self.reconnect is not None else None,
+            batches,
+            body_cap=self.account.body_cap,
+            condstore=self.condstore,
         )
 
     def _store(
         self,
         cursor: mail_state.FolderCursor,
         uidvalidity: int,
-        fetched: dict[int, dict[bytes, Any]],
+        batch: FetchedBatch,
         report: FolderReport,
     ) -> None:
-        self.storer.store(cursor, uidvalidity, fetched, report)
+        """Store a batch and note its unreadable messages (the caller holds the transaction)."""
+        self.storer.store(cursor, uidvalidity, batch.data, report)
+        now = utc_now()
+        for uid, error in batch.unreadable.items():
+            unreadable.record(self.db, cursor.id, uidvalidity, uid, error, now)
 
     def _report(self, folder: str, phase: str, done: int = 0, total: int = 0) -> None:
         self.progress(SyncProgress(self.account.name, folder, phase, done, total))
+
+
+def _describe_unreadable(missing: dict[int, str]) -> str:
+    uids = ", ".join(str(uid) for uid in list(missing)[:5]) + (", …" if len(missing) > 5 else "")
+    count = len(missing)
+    what = "message" if count == 1 else "messages"
+    last = next(reversed(missing.values()))
+    return (
+        f"the server could not hand over {count} {what} (UID {uids}); the rest of the folder"
+        f" synced and later passes try again. The server said: {last}"
+    )
