@@ -41,12 +41,22 @@ from csconsole.domain.text import normalize_email
 from csconsole.services.canned import CannedService
 from csconsole.services.outbox import OutboxService
 from csconsole.store import drafts, reply_context
+from csconsole.store.disk import disk_full_as
 
 if TYPE_CHECKING:
     from csconsole.config import AccountConfig
     from csconsole.services import Services
 
 __all__ = ["QueuedReply", "RenderedCanned", "RepliesService", "ReplyError", "ReplyPlan"]
+
+DRAFT_NOT_SAVED = (
+    "draft not saved: the disk holding the store is full. The text stays here and is"
+    " saved at the next pause once there is space"
+)
+NOT_QUEUED = (
+    "not queued: the disk holding the store is full. Nothing was sent and the text stays"
+    " here; free some space and send again"
+)
 
 
 def _lower_set(addresses: list[str]) -> set[str]:
@@ -206,7 +216,7 @@ class RepliesService:
     def save_draft(self, plan: ReplyPlan, body: str, *, canned_id: str | None = None) -> ReplyPlan:
         """Called on every pause in typing; returns the plan with its draft id."""
         db = self._services.db()
-        with db.atomic():
+        with disk_full_as(ReplyError, DRAFT_NOT_SAVED), db.atomic():
             draft_id = drafts.save_draft(db, self._draft(plan, body, canned_id))
         return replace(plan, body=body, draft_id=draft_id, canned_id=canned_id or plan.canned_id)
 
@@ -241,7 +251,7 @@ class RepliesService:
             )
         target = replace(target, body=body, canned_id=plan.canned_id)
         db = self._services.db()
-        with db.atomic():
+        with disk_full_as(ReplyError, DRAFT_NOT_SAVED), db.atomic():
             if plan.draft_id is not None and plan.draft_id != target.draft_id:
                 drafts.delete_draft(db, plan.draft_id)
             if not body.strip() and target.draft_id is None:
@@ -329,9 +339,11 @@ class RepliesService:
         """Queue the reply (or store the note) in one transaction; undo with ``undo``."""
         if plan.kind is ReplyKind.NEW and plan.channel == "email" and not plan.subject.strip():
             raise ReplyError("a new message needs a subject; type one in the Subject field")
-        return self.outbox.send(
-            plan, self.final_body(plan, body), body, canned_id=canned_id, undo_seconds=undo_seconds
-        )
+        final = self.final_body(plan, body)
+        with disk_full_as(ReplyError, NOT_QUEUED):
+            return self.outbox.send(
+                plan, final, body, canned_id=canned_id, undo_seconds=undo_seconds
+            )
 
     def undo(self, outbox_id: int) -> bool:
         """Cancel a queued reply before the sender takes it; the text comes back as a draft."""

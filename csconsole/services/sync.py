@@ -10,6 +10,7 @@ per source.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from csconsole.sources.imap_connection import (
 )
 from csconsole.sources.imap_idle import IdleLinkLost
 from csconsole.store.db import open_store
+from csconsole.store.disk import FULL_MESSAGE, is_disk_full
 from csconsole.store.inbox import ensure_account, set_account_sync_state
 from csconsole.sync.imap_sync import ImapAccountSync, SyncProgress
 
@@ -224,6 +226,21 @@ def configured_sources(config: Config, only: str | None = None) -> list[SourceRe
     return refs
 
 
+def run_source(
+    runner: SourceRunner, db: Database, config: Config, ref: SourceRef, progress: SyncCallback
+) -> SourceResult:
+    """One pass of ``runner``; a full disk ends it with a plain message, not a traceback
+    (the pass's open transaction was rolled back, so its cursors did not move)."""
+    try:
+        return runner(db, config, ref.name, progress)
+    except sqlite3.Error as error:
+        if not is_disk_full(error):
+            raise
+        log.warning("%s: %s", ref.name, error)
+        progress(SyncEvent(ref.name, "error", message=FULL_MESSAGE))
+        return SourceResult(ref.name, ref.kind, error=FULL_MESSAGE)
+
+
 def sync_once(
     store_path: Path,
     config: Config,
@@ -241,7 +258,7 @@ def sync_once(
             if runner is None:
                 results.append(SourceResult(ref.name, ref.kind, error=f"no runner for {ref.kind}"))
                 continue
-            results.append(runner(db, config, ref.name, report))
+            results.append(run_source(runner, db, config, ref, report))
         return results
     finally:
         db.close()

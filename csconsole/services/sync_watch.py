@@ -10,6 +10,7 @@ IDLE early and reach the server within a second or two. Each pass is the one
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -27,12 +28,14 @@ from csconsole.services.sync import (
     account_named,
     configured_sources,
     connect_account,
+    run_source,
     sync_imap_account,
 )
 from csconsole.sources.imap_connection import CsImapClient, ImapSecurityError
 from csconsole.sources.imap_idle import IdleLinkLost, idle_wait
 from csconsole.store import flag_queue
 from csconsole.store.db import open_store
+from csconsole.store.disk import FULL_MESSAGE, is_disk_full
 from csconsole.store.inbox import ensure_account, set_account_sync_state
 from csconsole.sync.flag_pushback import push_flag_changes
 
@@ -74,6 +77,7 @@ def watch(
 
 
 OUTBOX_INTERVAL = 10.0
+DISK_FULL_WAIT = 60.0
 
 
 def _drain_outbox(store_path: Path, config: Config, stop: threading.Event) -> None:
@@ -102,7 +106,7 @@ def _watch_polled(
     db = open_store(store_path)
     try:
         while not stop.is_set():
-            result = runner(db, config, ref.name, report)
+            result = run_source(runner, db, config, ref, report)
             # Long-polling channels (interval 0) come straight back; failures back off.
             stop.wait(ref.poll_interval if result.error is None else max(5.0, ref.poll_interval))
     finally:
@@ -148,6 +152,11 @@ def _watch_imap(
                 report(SyncEvent(ref.name, "error", message=f"{error}; retrying in {backoff:g} s"))
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 300.0)
+            except sqlite3.Error as error:
+                if not is_disk_full(error):
+                    raise
+                report(SyncEvent(ref.name, "error", message=FULL_MESSAGE))
+                stop.wait(DISK_FULL_WAIT)  # the rolled-back batch is fetched again later
             finally:
                 if client is not None:
                     client.close_now()

@@ -150,3 +150,62 @@ async def test_external_editor_round_trips_the_text(
         assert preview.has_class("-visible")  # right-to-left text gets a shaped preview
     row = ui_shop.db.execute("SELECT body FROM drafts").fetchone()
     assert row == ("draft — ویرایش شد",)
+
+
+def _fill_disk(shop: Shop) -> None:
+    """The store may not grow: what the next write needs does not fit (SQLITE_FULL)."""
+    db = shop.services.db()  # the console's connection on this thread
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def _free_disk(shop: Shop) -> None:
+    shop.services.db().execute("PRAGMA max_page_count = 1073741823")
+
+
+async def test_a_full_disk_keeps_the_draft_in_the_editor_until_it_can_be_saved(
+    ui_shop: Shop,
+) -> None:
+    app = _app(ui_shop)
+    long_text = "سلام، سفارش شما فردا ارسال می‌شود.\n" * 600  # more than a free page holds
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = ComposeScreen(ui_shop.services, ui_shop.services.config, ui_shop.conversation_id)
+        await app.push_screen(screen)
+        _fill_disk(ui_shop)
+        screen.query_one(TextArea).load_text(long_text)  # pasted
+        await pilot.pause(0.8)  # past the autosave pause
+        status = str(screen.query_one("#compose-status", Static).render())
+        assert "draft not saved: the disk holding the store is full" in status
+        assert ui_shop.db.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+
+        await pilot.press("escape")  # closing now would lose the text: refused once
+        await pilot.pause()
+        assert app.screen is screen and screen.query_one(TextArea).text == long_text
+
+        _free_disk(ui_shop)
+        await pilot.press("escape")  # space again: saved, then closed
+        await pilot.pause()
+        assert app.screen is not screen
+    assert ui_shop.db.execute("SELECT body FROM drafts").fetchone() == (long_text,)
+
+
+async def test_a_full_disk_queues_nothing_and_keeps_the_text(ui_shop: Shop) -> None:
+    app = _app(ui_shop)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = ComposeScreen(ui_shop.services, ui_shop.services.config, ui_shop.conversation_id)
+        await app.push_screen(screen)
+        await pilot.press(*"Your parcel left today")
+        await pilot.pause(0.8)
+        _fill_disk(ui_shop)
+        screen.query_one(TextArea).insert(" with tracking number 1Z999AA10123456784. " * 200)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        status = str(screen.query_one("#compose-status", Static).render())
+        assert "Not sent: not queued: the disk holding the store is full" in status
+        assert app.screen is screen and screen.query_one(TextArea).text.startswith("Your parcel")
+        assert ui_shop.replies.outbox.items() == []
+
+        _free_disk(ui_shop)
+        await pilot.press("ctrl+s")  # space again: queued once
+        await pilot.pause()
+        assert len(ui_shop.replies.outbox.items()) == 1

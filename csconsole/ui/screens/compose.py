@@ -12,6 +12,7 @@ it back. The keys come from the action table, so ``[keymap]`` remaps them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import ClassVar
 
@@ -45,6 +46,9 @@ from csconsole.ui.widgets.key_hints import KeyHints
 __all__ = ["ComposeScreen", "FallbackDialog", "make_reply_screen"]
 
 AUTOSAVE_SECONDS = 0.6
+
+
+log = logging.getLogger(__name__)
 
 
 class ComposeScreen(Screen[None]):
@@ -97,6 +101,8 @@ class ComposeScreen(Screen[None]):
         self._countdown: Timer | None = None
         self._seconds_left = 0
         self._last_text = self.plan.body
+        self._unsaved = False  # the last save failed (a full disk)
+        self._closing_unsaved = False  # close was refused once because the draft was unsaved
 
     # ---- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -222,17 +228,38 @@ class ComposeScreen(Screen[None]):
             event.stop()
             self.query_one(TextArea).focus()
 
-    def save_draft(self) -> None:
+    def save_draft(self) -> bool:
+        """Save the text; when that fails (a full disk) say so once and keep the text."""
         if self.queued is not None:
-            return
-        self.plan = self.replies.save_draft(self.plan, self.body, canned_id=self.canned_id)
+            return True
+        try:
+            self.plan = self.replies.save_draft(self.plan, self.body, canned_id=self.canned_id)
+        except ReplyError as error:
+            if not self._unsaved:
+                self.notify(str(error), severity="error", title="Draft not saved")
+            self._unsaved = True
+            self._show_status(sanitize(str(error)))
+            return False
+        if self._unsaved:
+            self._unsaved = False
+            self._show_status("Draft saved. " + self._hint())
+        return True
+
+    def _show_status(self, text: str) -> None:
+        try:
+            self.query_one("#compose-status", Static).update(text)
+        except NoMatches:  # closing: the status line is already gone
+            pass
+
+    def _has_text(self) -> bool:
+        return bool(self.body.strip() or (self._asks_subject() and self.plan.subject))
 
     def on_unmount(self) -> None:
         if self._autosave is not None:
             self._autosave.stop()
-        typed = self.body.strip() or (self._asks_subject() and self.plan.subject)
-        if self.queued is None and (typed or self.plan.draft_id is not None):
-            self.save_draft()
+        if self.queued is None and (self._has_text() or self.plan.draft_id is not None):
+            if not self.save_draft():
+                log.error("draft of conversation %s not saved on close", self.plan.conversation_id)
 
     # ---- switching kind ----------------------------------------------------------------
     def action_switch_kind(self) -> None:
@@ -348,6 +375,17 @@ class ComposeScreen(Screen[None]):
         self.notify("Sending cancelled; the text is back", title="Undone")
 
     def action_close(self) -> None:
+        """Close once the draft is safe; if it cannot be saved, a second press discards it."""
+        if self.queued is None and self._has_text() and not self.save_draft():
+            if not self._closing_unsaved:
+                self._closing_unsaved = True
+                self.notify(
+                    "The draft could not be saved. Free some space and close again to keep"
+                    " it; closing again without space discards it.",
+                    severity="error",
+                    title="Not closed",
+                )
+                return
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
