@@ -68,7 +68,12 @@ def reply(
     body_file: Annotated[
         Path | None, typer.Option("--body-file", help="Text of the reply ('-' reads stdin).")
     ] = None,
-    kind: Annotated[str, typer.Option("--kind", help="reply | reply_all | note")] = "reply",
+    kind: Annotated[
+        str, typer.Option("--kind", help="reply | reply_all | note | new (a new message)")
+    ] = "reply",
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Subject (a new message needs one).")
+    ] = None,
     fallback: Annotated[
         list[str] | None,
         typer.Option("--fallback", help="Text for a missing variable: NAME=TEXT (repeatable)."),
@@ -89,6 +94,8 @@ def reply(
 
     Example: csconsole reply 42 --canned wism --send
     """
+    from dataclasses import replace
+
     from csconsole.domain.outgoing import ReplyError, ReplyKind
 
     if (canned is None) == (body_file is None):
@@ -96,10 +103,12 @@ def reply(
     try:
         reply_kind = ReplyKind(kind.replace("-", "_"))
     except ValueError:
-        raise _fail(f"--kind must be reply, reply_all or note, not {kind!r}") from None
+        raise _fail(f"--kind must be reply, reply_all, note or new, not {kind!r}") from None
     service = _replies(store)
     try:
         plan = service.plan(conversation, reply_kind)
+        if subject is not None:
+            plan = replace(plan, subject=subject.strip())
         if canned is not None:
             fallbacks = dict(item.split("=", 1) for item in (fallback or []) if "=" in item)
             rendered = service.render_canned(plan, canned, language=language, fallbacks=fallbacks)

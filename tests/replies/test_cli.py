@@ -166,3 +166,21 @@ def test_reply_commands_do_not_load_textual() -> None:
         "import csconsole.services.replies; assert 'textual' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_new_message_needs_a_subject_and_goes_out_with_it(
+    configured: int, store_path: Path, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    body = tmp_path / "body.txt"
+    body.write_text("Your refund of 120.00 was sent to your card today.", encoding="utf-8")
+    args = ["reply", str(configured), "--kind", "new", "--body-file", str(body)]
+    code, _, err = run(*args, "--send", "--store", str(store_path))
+    assert code == 1 and "a new message needs a subject" in err
+    assert smtp_server.arrivals == []
+
+    code, _, err = run(*args, "--subject", "Refund sent", "--send", "--store", str(store_path))
+    assert code == 0, err
+    (arrival,) = smtp_server.wait_for(1)
+    assert arrival.message["Subject"] == "Refund sent"
+    assert arrival.message["In-Reply-To"] is None  # a new thread, not a reply
+    assert arrival.message.get_content().startswith("Your refund of 120.00")
