@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from csconsole.config import ChannelConfig, Config
+from csconsole.domain.models import OutboxState
 from csconsole.domain.outgoing import ReplyError, ReplyKind
 from csconsole.services import Services
 from csconsole.ui import app as app_module
@@ -171,6 +172,36 @@ async def test_m_writes_a_new_thread_that_needs_a_subject_and_stays_in_the_conve
         (message["Message-ID"].strip("<>"), None, "A gift for you")
     ]
     assert ui_shop.db.execute("SELECT count(*) FROM drafts").fetchone() == (0,)
+
+
+async def test_undo_brings_a_new_message_back_with_its_subject(
+    store_path: Path, smtp_server: SmtpServer
+) -> None:
+    shop = make_shop(store_path, smtp_server, save_sent="never", undo=10.0)
+    try:
+        app = console(shop)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_conversation(app, pilot, shop.conversation_id)
+            await pilot.press("m")
+            await settle(app, pilot)
+            screen = compose_screen(app)
+            await pilot.press(*"Refund sent", "enter", *"It is on its way")
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            [queued] = shop.replies.outbox.items()
+            assert queued.subject == "Refund sent"
+            await pilot.press("ctrl+z")
+            await settle(app, pilot)
+            assert shop.replies.outbox.get(queued.id).state is OutboxState.CANCELLED  # type: ignore[union-attr]
+            subject = screen.query_one("#compose-subject", Input)
+            assert subject.value == "Refund sent" and not subject.disabled
+            assert screen.query_one(TextArea).text == "It is on its way"
+            drafts = shop.db.execute("SELECT kind, subject, body FROM drafts").fetchall()
+            assert drafts == [("new", "Refund sent", "It is on its way")]
+        assert smtp_server.arrivals == []  # nothing left the shop
+    finally:
+        shop.services.close()
+        shop.db.close()
 
 
 @pytest.fixture
