@@ -70,8 +70,7 @@ def fetch_isolating(
 
     while queue or suspects:
         session = client()
-        alone = bool(suspects)
-        if alone:
+        if suspects:
             pending = [suspects.pop(0)]
         else:
             pending, queue = queue, []
@@ -84,7 +83,7 @@ def fetch_isolating(
         except session.transport.abort as error:
             session_ended(session, error)
             failing, queue = pending[0], pending[1:] + queue
-            if not alone:
+            if len(pending) > 1:  # the next batch was pipelined: either may be at fault
                 suspects.append(failing)
             elif len(failing) > 1:
                 half = len(failing) // 2

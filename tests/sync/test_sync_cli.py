@@ -121,7 +121,7 @@ def test_a_message_the_server_cannot_read_never_blocks_its_folder(
 ) -> None:
     user = dovecot.new_user()
     dovecot.append_many(user, [mail("In the inbox")])
-    orders = [mail(f"Readable {n}") for n in range(12)]
+    orders = [mail(f"Readable {n}") for n in range(80)]  # two batches, newest first
     orders.insert(7, mail("Damaged"))
     dovecot.append_many(user, orders, folder="Orders")
     dovecot.append_many(user, [mail("In a later folder")], folder="Later")
@@ -140,7 +140,7 @@ def test_a_message_the_server_cannot_read_never_blocks_its_folder(
     try:
         subjects = {r[0] for r in db.execute("SELECT subject FROM messages").fetchall()}
         # The damaged message's batch was split until only it was left out.
-        readable = {f"Readable {n}" for n in range(12)}
+        readable = {f"Readable {n}" for n in range(80)}
         assert subjects == {"In the inbox", "In a later folder"} | readable
         state, error = db.execute("SELECT sync_state, last_error FROM accounts").fetchone()
         assert state == "partial" and "UID 8" in error
