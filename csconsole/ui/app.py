@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App
@@ -23,6 +23,7 @@ from csconsole import paths
 from csconsole.config import Config
 from csconsole.services import Services
 from csconsole.ui.actions import bindings_for, unknown_ids
+from csconsole.ui.heap import freeze_startup_objects, pause_collection
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
 from csconsole.ui.output import install as install_output_compactor
 from csconsole.ui.rtl import resolve_bidi
@@ -63,6 +64,10 @@ class CsConsoleApp(App[str | None]):
         if config.display.theme in self.available_themes:
             self.theme = config.display.theme
 
+    async def run_async(self, *args: Any, **kwargs: Any) -> str | None:
+        pause_collection()  # until the first paint (ui/heap.py)
+        return await super().run_async(*args, **kwargs)
+
     def _write_to_terminal(self, sequence: str) -> None:
         if sequence and self._driver is not None:
             self._driver.write(sequence)
@@ -98,6 +103,7 @@ class CsConsoleApp(App[str | None]):
         self.screen.post_message(StatusRefreshed())
 
     def on_unmount(self) -> None:
+        freeze_startup_objects()  # collection resumes even if the inbox never painted
         self._write_to_terminal(self.bidi.end)
         self.stop_sync.set()
         self.services.close()
