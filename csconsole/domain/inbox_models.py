@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class NotFound(LookupError):
+    """The conversation, order or view named does not exist."""
+
+
 class View(StrEnum):
     """The built-in inbox views, in the order the console shows them."""
 

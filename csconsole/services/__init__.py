@@ -2,11 +2,15 @@
 
 ``Services`` is built once from the store path and the config. It hands each thread
 its own SQLite connection (sqlite3 refuses to share one), so the console's UI
-thread, its workers and the pollers can all read and write the same store.
+thread, its workers and the pollers can all read and write the same store. Reads go
+through the plain connection (``connection``); the sqlite-utils ``Database`` that
+writes need (``db``) wraps the same connection on first use, so the inbox paints
+before sqlite-utils is imported.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -14,12 +18,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from csconsole.domain.clock import utc_now
-from csconsole.store.db import open_store
+from csconsole.store.db import as_database, open_connection
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from csconsole.config import Config
     from csconsole.services.inbox import InboxService
     from csconsole.services.orders import OrdersService
@@ -43,7 +47,7 @@ class Services:
         self.clock = clock
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._opened: list[Database] = []
+        self._opened: list[sqlite3.Connection] = []
         self.inbox: InboxService = InboxService(self)
 
     # Orders and replies pull in the HTTP, IMAP and SMTP clients; reading the inbox
@@ -60,25 +64,34 @@ class Services:
 
         return RepliesService(self)
 
+    def connection(self) -> sqlite3.Connection:
+        """This thread's plain connection to the store, opened on first use (reads)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = open_connection(self.store_path)
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
     def db(self) -> Database:
-        """This thread's connection to the store, opened on first use."""
+        """This thread's connection as a sqlite-utils ``Database`` (writes)."""
         db: Database | None = getattr(self._local, "db", None)
         if db is None:
-            db = open_store(self.store_path)
+            db = as_database(self.connection(), path=self.store_path, migrate=False)
             self._local.db = db
-            with self._lock:
-                self._opened.append(db)
         return db
 
     def close_thread(self) -> None:
         """Close the calling thread's connection (workers call this when they finish)."""
-        db: Database | None = getattr(self._local, "db", None)
-        if db is not None:
-            self._local.db = None
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.db = None
+        if conn is not None:
+            self._local.conn = None
             with self._lock:
-                if db in self._opened:
-                    self._opened.remove(db)
-            db.close()
+                if conn in self._opened:
+                    self._opened.remove(conn)
+            conn.close()
 
     def close(self) -> None:
         """Close this thread's connection; other threads close their own."""

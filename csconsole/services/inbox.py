@@ -26,16 +26,18 @@ from csconsole.domain.inbox_models import (
     ConversationDetail,
     ConversationFilter,
     ConversationSummary,
+    NotFound,
     SavedView,
     Sort,
     View,
 )
 from csconsole.domain.models import Status
 from csconsole.domain.snooze import parse_snooze, preset_time
-from csconsole.store import console_status, conversation_state, conversations
-from csconsole.store.conversation_state import NotFound
+from csconsole.store import console_status, conversations
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlite_utils import Database
 
     from csconsole.services import Services
@@ -115,7 +117,12 @@ class InboxService:
         self._services = services
 
     def _db(self) -> Database:
+        # Changes import store.conversation_state where they run: it loads sqlite-utils.
         return self._services.db()
+
+    def _reader(self) -> sqlite3.Connection:
+        # Reads need no sqlite-utils: the first inbox page paints before it loads.
+        return self._services.connection()
 
     def _now(self) -> datetime:
         return self._services.clock()
@@ -127,35 +134,37 @@ class InboxService:
     # ---- reads -------------------------------------------------------------------
     def page(self, spec: ConversationFilter, offset: int, limit: int) -> list[ConversationSummary]:
         return conversations.list_page(
-            self._db(), spec, offset=offset, limit=limit, now=self._now()
+            self._reader(), spec, offset=offset, limit=limit, now=self._now()
         )
 
     def count(self, spec: ConversationFilter) -> int:
-        return conversations.count(self._db(), spec, now=self._now())
+        return conversations.count(self._reader(), spec, now=self._now())
 
     def counts(self, spec: ConversationFilter) -> dict[View, int]:
-        return conversations.counts_by_view(self._db(), spec, now=self._now())
+        return conversations.counts_by_view(self._reader(), spec, now=self._now())
 
     def position(self, spec: ConversationFilter, conversation_id: int) -> int | None:
-        return conversations.position_of(self._db(), spec, conversation_id, now=self._now())
+        return conversations.position_of(self._reader(), spec, conversation_id, now=self._now())
 
     def summary(self, conversation_id: int) -> ConversationSummary | None:
-        return conversations.summary(self._db(), conversation_id)
+        return conversations.summary(self._reader(), conversation_id)
 
     def detail(self, conversation_id: int) -> ConversationDetail | None:
-        return conversations.detail(self._db(), conversation_id)
+        return conversations.detail(self._reader(), conversation_id)
 
     def tags(self) -> list[str]:
-        return conversations.all_tags(self._db())
+        return conversations.all_tags(self._reader())
 
     def accounts(self) -> list[AccountStatus]:
-        return console_status.account_statuses(self._db())
+        return console_status.account_statuses(self._reader())
 
     def outbox_waiting(self) -> int:
-        return console_status.outbox_waiting(self._db())
+        return console_status.outbox_waiting(self._reader())
 
     # ---- status ------------------------------------------------------------------
     def _status(self, conversation_id: int, status: Status, until: str | None = None) -> str:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.set_status(
@@ -188,12 +197,16 @@ class InboxService:
 
     def wake_due_snoozes(self) -> list[int]:
         """Reopen every conversation whose snooze has ended; call it periodically."""
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.wake_due_snoozes(db, to_iso(self._now()))
 
     # ---- tags, read state, notes, orders ---------------------------------------
     def tag(self, conversation_id: int, tag: str) -> bool:
+        from csconsole.store import conversation_state
+
         tag = " ".join(tag.split()).lower()
         if not tag:
             raise ValueError("a tag cannot be empty")
@@ -202,6 +215,8 @@ class InboxService:
             return conversation_state.add_tag(db, conversation_id, tag, actor=self._actor)
 
     def untag(self, conversation_id: int, tag: str) -> bool:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.remove_tag(
@@ -209,12 +224,16 @@ class InboxService:
             )
 
     def mark_read(self, conversation_id: int, read: bool = True) -> None:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             conversation_state.set_read(db, conversation_id, read, actor=self._actor)
 
     def add_note(self, conversation_id: int, body: str) -> int:
         """An internal note; customers never see it."""
+        from csconsole.store import conversation_state
+
         if not body.strip():
             raise ValueError("a note cannot be empty")
         db = self._db()
@@ -225,20 +244,28 @@ class InboxService:
             )
 
     def link_order(self, conversation_id: int, number: str) -> int:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.link_order(db, conversation_id, number, actor=self._actor)
 
     def unlink_order(self, conversation_id: int, number: str) -> int:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.unlink_order(db, conversation_id, number, actor=self._actor)
 
     # ---- saved views -------------------------------------------------------------
     def saved_views(self) -> list[SavedView]:
+        from csconsole.store import conversation_state
+
         return conversation_state.saved_views(self._db())
 
     def save_view(self, name: str, spec: ConversationFilter) -> int:
+        from csconsole.store import conversation_state
+
         query = json.dumps(
             {k: v for k, v in spec.__dict__.items() if v not in (None, "")}, ensure_ascii=False
         )
@@ -247,6 +274,8 @@ class InboxService:
             return conversation_state.save_view(db, name.strip(), query)
 
     def delete_view(self, name: str) -> bool:
+        from csconsole.store import conversation_state
+
         db = self._db()
         with db.atomic():
             return conversation_state.delete_view(db, name)

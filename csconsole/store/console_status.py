@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from csconsole.domain.inbox_models import AccountStatus
+from csconsole.store.db import Queryable
 
 
-def account_statuses(db: Database) -> list[AccountStatus]:
+def account_statuses(db: Queryable) -> list[AccountStatus]:
     return [
         AccountStatus(int(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4], r[5], r[6])
         for r in db.execute(
@@ -17,7 +16,7 @@ def account_statuses(db: Database) -> list[AccountStatus]:
     ]
 
 
-def outbox_waiting(db: Database) -> int:
+def outbox_waiting(db: Queryable) -> int:
     """Replies not yet sent (queued, sending or failed): the user should know."""
     return int(
         db.execute(

@@ -9,15 +9,12 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from csconsole.domain.clock import now_iso
+from csconsole.domain.inbox_models import NotFound as NotFound  # raised here; callers catch it
 from csconsole.domain.inbox_models import SavedView
 from csconsole.domain.models import Direction, NewMessage, Status
 from csconsole.store import flag_queue
 from csconsole.store.fts import index_conversations
 from csconsole.store.inbox import add_message, record_event
-
-
-class NotFound(LookupError):
-    """The conversation, order or view named does not exist."""
 
 
 def current_status(db: Database, conversation_id: int) -> str:

@@ -13,8 +13,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlite_utils import Database
-
 from csconsole.domain.clock import to_iso
 from csconsole.domain.inbox_models import (
     AttachmentInfo,
@@ -29,6 +27,7 @@ from csconsole.domain.inbox_models import (
     View,
 )
 from csconsole.domain.text import normalize_for_search
+from csconsole.store.db import Queryable
 
 DUE_SOON = timedelta(hours=4)
 
@@ -133,7 +132,7 @@ def page_query(
 
 
 def list_page(
-    db: Database, spec: ConversationFilter, *, offset: int, limit: int, now: datetime
+    db: Queryable, spec: ConversationFilter, *, offset: int, limit: int, now: datetime
 ) -> list[ConversationSummary]:
     """Rows ``offset`` to ``offset + limit`` of the filtered, sorted list.
 
@@ -152,7 +151,7 @@ def list_page(
     return [rows[conv_id] for conv_id in ids if conv_id in rows]
 
 
-def count(db: Database, spec: ConversationFilter, *, now: datetime) -> int:
+def count(db: Queryable, spec: ConversationFilter, *, now: datetime) -> int:
     """How many conversations the filter matches."""
     where, params = _filter_clause(spec, now)
     return int(
@@ -160,7 +159,7 @@ def count(db: Database, spec: ConversationFilter, *, now: datetime) -> int:
     )
 
 
-def counts_by_view(db: Database, spec: ConversationFilter, *, now: datetime) -> dict[View, int]:
+def counts_by_view(db: Queryable, spec: ConversationFilter, *, now: datetime) -> dict[View, int]:
     """The number beside each view's tab, under the same channel/account/tag filters."""
     base = replace(spec, sort=Sort.URGENCY)
     where, params = _filter_clause(replace(base, view=View.ALL), now)
@@ -182,7 +181,12 @@ def counts_by_view(db: Database, spec: ConversationFilter, *, now: datetime) -> 
 
 
 def position_of(
-    db: Database, spec: ConversationFilter, conversation_id: int, *, now: datetime, scan: int = 5000
+    db: Queryable,
+    spec: ConversationFilter,
+    conversation_id: int,
+    *,
+    now: datetime,
+    scan: int = 5000,
 ) -> int | None:
     """Where a conversation sits in the list (searching the first ``scan`` rows)."""
     where, params = _filter_clause(spec, now)
@@ -196,13 +200,13 @@ def position_of(
     return None
 
 
-def summary(db: Database, conversation_id: int) -> ConversationSummary | None:
+def summary(db: Queryable, conversation_id: int) -> ConversationSummary | None:
     row = db.execute(f"SELECT {_SUMMARY_COLUMNS} {_FROM} WHERE c.id = ?", [conversation_id])
     found = row.fetchone()
     return _summary(found) if found else None
 
 
-def _attachments(db: Database, message_ids: list[int]) -> dict[int, list[AttachmentInfo]]:
+def _attachments(db: Queryable, message_ids: list[int]) -> dict[int, list[AttachmentInfo]]:
     found: dict[int, list[AttachmentInfo]] = {}
     if not message_ids:
         return found
@@ -217,7 +221,7 @@ def _attachments(db: Database, message_ids: list[int]) -> dict[int, list[Attachm
     return found
 
 
-def messages(db: Database, conversation_id: int) -> list[MessageInfo]:
+def messages(db: Queryable, conversation_id: int) -> list[MessageInfo]:
     """The thread, oldest first (the console shows the newest at the bottom)."""
     rows = db.execute(
         "SELECT id, direction, from_name, from_addr, subject, sent_at, body_text, "
@@ -257,7 +261,7 @@ def _lifetime_value(totals: list[tuple[str, str]]) -> str:
     return " + ".join(f"{amount} {currency}".strip() for currency, amount in by_currency.items())
 
 
-def customer_card(db: Database, customer_id: int, *, exclude: int | None) -> CustomerCard | None:
+def customer_card(db: Queryable, customer_id: int, *, exclude: int | None) -> CustomerCard | None:
     row = db.execute(
         "SELECT display_name, language FROM customers WHERE id = ?", [customer_id]
     ).fetchone()
@@ -310,7 +314,7 @@ def _items(raw: str) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _shipments(db: Database, order_id: int) -> tuple[ShipmentInfo, ...]:
+def _shipments(db: Queryable, order_id: int) -> tuple[ShipmentInfo, ...]:
     return tuple(
         ShipmentInfo(r[0] or "", r[1] or "", r[2] or "", r[3] or r[4] or "", r[5])
         for r in db.execute(
@@ -321,7 +325,7 @@ def _shipments(db: Database, order_id: int) -> tuple[ShipmentInfo, ...]:
     )
 
 
-def orders_for(db: Database, conversation_id: int, customer_id: int | None) -> list[OrderInfo]:
+def orders_for(db: Queryable, conversation_id: int, customer_id: int | None) -> list[OrderInfo]:
     """Orders linked to the conversation first, then the customer's other orders, newest first."""
     rows = db.execute(
         """SELECT o.id, o.number, coalesce(a.name, ''), o.placed_at,
@@ -354,7 +358,7 @@ def orders_for(db: Database, conversation_id: int, customer_id: int | None) -> l
     ]
 
 
-def detail(db: Database, conversation_id: int) -> ConversationDetail | None:
+def detail(db: Queryable, conversation_id: int) -> ConversationDetail | None:
     """The whole conversation: thread, customer card and orders."""
     head = summary(db, conversation_id)
     if head is None:
@@ -371,11 +375,11 @@ def detail(db: Database, conversation_id: int) -> ConversationDetail | None:
     )
 
 
-def all_tags(db: Database) -> list[str]:
+def all_tags(db: Queryable) -> list[str]:
     return [row[0] for row in db.execute("SELECT DISTINCT tag FROM conversation_tags ORDER BY 1")]
 
 
-def attachment_content(db: Database, attachment_id: int) -> tuple[str, bytes | None] | None:
+def attachment_content(db: Queryable, attachment_id: int) -> tuple[str, bytes | None] | None:
     """An attachment's file name and content (None until it was downloaded)."""
     row = db.execute(
         "SELECT filename, content FROM attachments WHERE id = ?", [attachment_id]
