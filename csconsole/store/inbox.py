@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -263,6 +263,16 @@ def add_message(
     )[0]
 
 
+class ConversationState(NamedTuple):
+    """The columns storing a message reads from its conversation (and then changes)."""
+
+    status: str
+    channel: str
+    awaiting_since: str | None
+    first_response_at: str | None
+    last_message_at: str | None
+
+
 def add_message_noting_status(
     db: Database,
     conversation_id: int,
@@ -274,16 +284,38 @@ def add_message_noting_status(
 ) -> tuple[int | None, str | None]:
     """``add_message``, plus the conversation's status before the message (None when
     it was already stored): a sync notices reopens without reading the status again."""
+    row_id, before, _state = add_message_with_state(
+        db, conversation_id, message, account_id=account_id, sla=sla, reindex=reindex
+    )
+    return row_id, before
+
+
+def add_message_with_state(
+    db: Database,
+    conversation_id: int,
+    message: NewMessage,
+    *,
+    account_id: int | None = None,
+    sla: SlaPolicies | None = None,
+    reindex: bool = True,
+    state: ConversationState | None = None,
+) -> tuple[int | None, str | None, ConversationState | None]:
+    """``add_message_noting_status`` for a batch writer that already knows the
+    conversation's ``state`` (it wrote the row itself in this transaction), saving the
+    read; also returns the state after the message, for the batch's next message."""
     now = now_iso()
     row_id = _insert_message(db, conversation_id, account_id, message, now)
     if row_id is None:
-        return None, None
-    conv = db.execute(
-        "SELECT status, channel, awaiting_since, first_response_at, last_message_at "
-        "FROM conversations WHERE id = ?",
-        [conversation_id],
-    ).fetchone()
-    status, channel, awaiting_since, first_response_at, last_message_at = conv
+        return None, None, state
+    if state is None:
+        row = db.execute(
+            "SELECT status, channel, awaiting_since, first_response_at, last_message_at "
+            "FROM conversations WHERE id = ?",
+            [conversation_id],
+        ).fetchone()
+        state = ConversationState(*row)
+    status, channel, awaiting_since, first_response_at, last_message_at = state
+    new_status = status
     updates: dict[str, Any] = {"updated_at": now}
     newest = last_message_at is None or message.sent_at >= last_message_at
     if message.direction is not Direction.NOTE:
@@ -293,12 +325,12 @@ def add_message_noting_status(
                 :PREVIEW_LENGTH
             ]
     if message.direction is Direction.IN:
-        updates["last_inbound_at"] = max(filter(None, [message.sent_at, conv[4]]))
+        updates["last_inbound_at"] = max(filter(None, [message.sent_at, last_message_at]))
         if awaiting_since is None or message.sent_at < awaiting_since:
             awaiting_since = message.sent_at
             updates["awaiting_since"] = awaiting_since
         if status != Status.OPEN and newest:
-            updates["status"] = Status.OPEN.value
+            new_status = updates["status"] = Status.OPEN.value
             updates["snooze_until"] = None
             record_event(
                 db,
@@ -331,7 +363,14 @@ def add_message_noting_status(
     )
     if reindex:
         index_conversations(db, [conversation_id])
-    return row_id, str(status)
+    after = ConversationState(
+        str(new_status),
+        channel,
+        awaiting_since,
+        first_response_at,
+        updates.get("last_message_at", last_message_at),
+    )
+    return row_id, str(status), after
 
 
 def refresh_sla_due(db: Database, sla: SlaPolicies, conversation_ids: Iterable[int] | None) -> int:

@@ -18,8 +18,9 @@ from csconsole.domain.text import normalize_email
 from csconsole.sources.imap_message import build_message
 from csconsole.store import flag_queue, mail_state
 from csconsole.store.conversation_merge import can_merge, merge_conversations
-from csconsole.store.inbox import add_message_noting_status
-from csconsole.sync.imap_threading import choose_conversation
+from csconsole.store.inbox import add_message_with_state
+from csconsole.store.mail_batch import MailBatch
+from csconsole.sync.imap_threading import choose_conversation, counterpart
 
 # Statuses whose keywords a customer's new mail takes off the server (snoozed has none).
 _KEYWORD_STATUSES = {Status.PENDING.value, Status.CLOSED.value}
@@ -74,6 +75,7 @@ class MessageStorer:
     ) -> None:
         """Store one fetched batch (the caller holds the transaction)."""
         direction = self._direction_rule(cursor.role)
+        messages = []
         for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
             message = build_message(
                 uid,
@@ -85,56 +87,87 @@ class MessageStorer:
             )
             if message.decode_warning:
                 report.warnings += 1
-            if self._reattach(cursor, message, report):
+            messages.append(message)
+        if not messages:
+            return
+        batch = MailBatch(
+            self.db,
+            self.account_id,
+            message_ids=[m.message_id for m in messages if m.message_id],
+            referenced=[ref for m in messages for ref in (m.in_reply_to, *m.refs) if ref],
+            emails=[counterpart(m)[1] for m in messages],
+        )
+        for message in messages:
+            if self._reattach(cursor, message, report, batch):
                 continue
-            conversation_id = choose_conversation(self.db, self.account_id, message)
-            stored, before = add_message_noting_status(
+            conversation_id = choose_conversation(self.db, self.account_id, message, batch)
+            stored, before, state = add_message_with_state(
                 self.db,
                 conversation_id,
                 message,
                 account_id=self.account_id,
                 sla=self.sla,
                 reindex=False,
+                state=batch.states.get(conversation_id),
             )
             if stored is None:
                 continue
+            if state is not None:
+                batch.states[conversation_id] = state
+            batch.stored(stored, conversation_id, message, _references(message))
             report.new += 1
             report.conversations.add(conversation_id)
-            self._join_stored_replies(conversation_id, message, report)
-            if (
-                before in _KEYWORD_STATUSES
-                and mail_state.conversation_status(self.db, conversation_id) == Status.OPEN.value
+            self._join_stored_replies(conversation_id, message, report, batch)
+            if before in _KEYWORD_STATUSES and (
+                mail_state.conversation_status(self.db, conversation_id) == Status.OPEN.value
             ):
                 # The customer reopened it: take $CSPending/$CSClosed off the server too,
                 # exactly as a reopen from the console does.
                 flag_queue.queue_status(self.db, conversation_id, Status.OPEN)
 
     def _join_stored_replies(
-        self, conversation_id: int, message: NewMessage, report: FolderReport
+        self, conversation_id: int, message: NewMessage, report: FolderReport, batch: MailBatch
     ) -> None:
         """Replies stored before this message, in a conversation of their own, join it:
         it answered an older message too, so both conversations are one thread."""
         if not message.message_id:
             return
-        for other in mail_state.conversations_replying_to(
-            self.db, self.account_id, message.message_id
-        ):
+        merged = False
+        for other in batch.conversations_replying_to(message.message_id):
             if other != conversation_id and can_merge(self.db, other, conversation_id):
                 merge_conversations(self.db, other, conversation_id, sla=self.sla)
                 report.conversations.add(other)  # its search row goes too
+                merged = True
+        if merged:
+            batch.reload()  # messages moved between conversations
 
     def _reattach(
-        self, cursor: mail_state.FolderCursor, message: NewMessage, report: FolderReport
+        self,
+        cursor: mail_state.FolderCursor,
+        message: NewMessage,
+        report: FolderReport,
+        batch: MailBatch,
     ) -> bool:
         """A message we already hold elsewhere (moved, or our own sent reply) is not duplicated."""
         if not message.message_id or message.uid is None or message.uidvalidity is None:
             return False
-        for stored in mail_state.find_by_message_id(self.db, self.account_id, message.message_id):
+        for stored in batch.find_by_message_id(message.message_id):
             if stored.folder_id is None or stored.folder_id != cursor.id:
                 mail_state.place_message(
                     self.db, stored.id, cursor.id, message.uidvalidity, message.uid, message.flags
+                )
+                batch.placed(
+                    message.message_id, stored.id, cursor.id, message.uidvalidity, message.uid
                 )
                 report.moved += 1
                 report.conversations.add(stored.conversation_id)
                 return True
         return False
+
+
+def _references(message: NewMessage) -> set[str]:
+    """The Message-IDs the ``message_refs`` trigger records for a stored message."""
+    found = {ref for ref in message.refs if ref}
+    if message.in_reply_to:
+        found.add(message.in_reply_to)
+    return found
