@@ -32,7 +32,6 @@ from csconsole.domain.inbox_models import (
     View,
 )
 from csconsole.domain.models import Status
-from csconsole.domain.snooze import parse_snooze, preset_time
 from csconsole.store import console_status, conversations
 
 if TYPE_CHECKING:
@@ -187,11 +186,15 @@ class InboxService:
 
     def snooze_preset(self, conversation_id: int, preset: str) -> datetime:
         """Snooze for '1h', until 'tomorrow' 09:00 or 'next_week' (Monday 09:00)."""
+        from csconsole.domain.snooze import preset_time  # with its calendars, on first use
+
         until = preset_time(preset, self._now(), self._services.config.display.timezone)
         return self.snooze(conversation_id, until)
 
     def snooze_typed(self, conversation_id: int, text: str) -> datetime:
         """Snooze until a typed time; ValueError explains what could not be read."""
+        from csconsole.domain.snooze import parse_snooze
+
         until = parse_snooze(text, self._now(), self._services.config.display.timezone)
         return self.snooze(conversation_id, until)
 

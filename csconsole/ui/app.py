@@ -27,9 +27,7 @@ from csconsole.ui.heap import freeze_startup_objects, pause_collection
 from csconsole.ui.messages import InboxChanged, StatusRefreshed
 from csconsole.ui.output import install as install_output_compactor
 from csconsole.ui.rtl import resolve_bidi
-from csconsole.ui.screens.help import HelpScreen
 from csconsole.ui.screens.inbox import InboxScreen
-from csconsole.ui.screens.welcome import WelcomeScreen
 from csconsole.ui.workers import report_worker_error, start_sync
 
 log = logging.getLogger(__name__)
@@ -83,11 +81,18 @@ class CsConsoleApp(App[str | None]):
                 severity="warning",
                 timeout=15,
             )
-        self.push_screen(WelcomeScreen() if self.welcome else InboxScreen())
+        if self.welcome:
+            from csconsole.ui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen())
+        else:
+            self.push_screen(InboxScreen())
         if not self.welcome:
             start_sync(self, self.services, self.stop_sync)
 
     def action_show_help(self) -> None:
+        from csconsole.ui.screens.help import HelpScreen  # loads on first F1
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(dict(self.config.keymap)))
 

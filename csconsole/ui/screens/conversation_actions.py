@@ -15,10 +15,8 @@ from textual.screen import Screen
 
 from csconsole.domain.clock import to_iso
 from csconsole.domain.display_dates import format_full
-from csconsole.domain.outgoing import ReplyError, ReplyKind
 from csconsole.services.inbox import NotFound
 from csconsole.ui.messages import ActionFailed, ConversationChanged
-from csconsole.ui.screens.dialogs import PromptDialog, SnoozeDialog
 from csconsole.ui.workers import run_in_thread
 
 if TYPE_CHECKING:
@@ -77,6 +75,8 @@ class ConversationActions(Screen[None]):
 
     def action_snooze(self) -> None:
         if self.current_id() is not None:
+            from csconsole.ui.screens.dialogs import SnoozeDialog  # dialogs load on first use
+
             self.app.push_screen(SnoozeDialog(), self.snooze_with)
 
     def snooze_with(self, choice: str | None) -> None:
@@ -98,6 +98,7 @@ class ConversationActions(Screen[None]):
     def _ask(self, title: str, placeholder: str, then: Callable[[str], None]) -> None:
         if self.current_id() is None:
             return
+        from csconsole.ui.screens.dialogs import PromptDialog
 
         def answered(value: str | None) -> None:
             if value:
@@ -163,24 +164,28 @@ class ConversationActions(Screen[None]):
 
     def action_reply(self) -> None:
         """Open the reply editor; a conversation that cannot be answered says why."""
-        self._open_editor("conversation.reply", ReplyKind.REPLY)
+        self._open_editor("conversation.reply", "reply")
 
     def action_reply_all(self) -> None:
         """Reply to the customer, copying the others on their last message (never us)."""
-        self._open_editor("conversation.reply-all", ReplyKind.REPLY_ALL)
+        self._open_editor("conversation.reply-all", "reply_all")
 
     def action_new_message(self) -> None:
         """A fresh thread to the customer (own subject), recorded in this conversation."""
-        self._open_editor("conversation.new-message", ReplyKind.NEW)
+        self._open_editor("conversation.new-message", "new")
 
-    def _open_editor(self, action: str, kind: ReplyKind) -> None:
+    def _open_editor(self, action: str, kind: str) -> None:
+        """``kind`` names a ``ReplyKind``; the compose side loads only when it opens."""
         conversation_id = self.current_id()
         if conversation_id is None:
             return
+        from csconsole.domain.outgoing import ReplyError, ReplyKind
         from csconsole.ui.screens.compose import make_reply_screen
 
         try:
-            screen = make_reply_screen(self.services, self.console.config, conversation_id, kind)
+            screen = make_reply_screen(
+                self.services, self.console.config, conversation_id, ReplyKind(kind)
+            )
         except ReplyError as error:
             self.post_message(ActionFailed(action, str(error)))
             return

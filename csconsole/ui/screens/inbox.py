@@ -12,12 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from csconsole.domain.inbox_models import ConversationFilter, Sort, View
 from csconsole.domain.text import sanitize
 from csconsole.ui.actions import THREAD_ONLY, bindings_for
-from csconsole.ui.commands import InboxCommands
 from csconsole.ui.heap import freeze_startup_objects, release_closed_screens
 from csconsole.ui.messages import (
     ActionFailed,
@@ -27,7 +27,6 @@ from csconsole.ui.messages import (
     StatusRefreshed,
 )
 from csconsole.ui.screens.conversation_actions import ConversationActions
-from csconsole.ui.screens.dialogs import PromptDialog
 from csconsole.ui.widgets.conversation_list import ConversationList
 from csconsole.ui.widgets.conversation_row import RowContext
 from csconsole.ui.widgets.key_hints import KeyHints
@@ -37,6 +36,21 @@ from csconsole.ui.workers import run_in_thread, wake_snoozes
 VIEWS = list(View)
 CHANNELS: list[str | None] = [None, "email", "telegram", "shop"]
 SORTS = list(Sort)
+SEARCH_PLACEHOLDER = "search: words, names, order numbers (Enter)"
+
+
+def inbox_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from csconsole.ui.commands import InboxCommands
+
+    return InboxCommands
+
+
+def prompt(title: str, placeholder: str) -> Screen[str | None]:
+    """A one-line question; the dialogs module loads on first use."""
+    from csconsole.ui.screens.dialogs import PromptDialog
+
+    return PromptDialog(title, placeholder)
 
 
 @dataclass
@@ -51,7 +65,7 @@ class InboxScreen(ConversationActions):
     """Every channel and account in one list."""
 
     BINDING_GROUP_TITLE = "Inbox"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {InboxCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {inbox_commands}
     BINDINGS: ClassVar[list[BindingType]] = bindings_for(
         "inbox", "conversation", exclude=THREAD_ONLY
     )
@@ -71,7 +85,6 @@ class InboxScreen(ConversationActions):
     def compose(self) -> ComposeResult:
         yield Static("", id="views")
         yield Static("", id="filters")
-        yield Input(placeholder="search: words, names, order numbers (Enter)", id="search")
         yield ConversationList(self._page, self._row_context, id="conversations")
         yield StatusBar(id="status")
         if not self.console.config.display.low_bandwidth:
@@ -191,7 +204,7 @@ class InboxScreen(ConversationActions):
     def action_filter_tag(self) -> None:
         tags = ", ".join(self.services.inbox.tags()[:8])
         self.app.push_screen(
-            PromptDialog("Show conversations tagged", tags), lambda tag: self._tag_filter(tag)
+            prompt("Show conversations tagged", tags), lambda tag: self._tag_filter(tag)
         )
 
     def _tag_filter(self, tag: str | None) -> None:
@@ -203,8 +216,14 @@ class InboxScreen(ConversationActions):
     def action_refresh_list(self) -> None:
         self.reload()
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        # Mounted on first use, not at start: one widget less to style before the first paint.
+        found = self.query("#search")
+        if found:
+            search = found.only_one(Input)
+        else:
+            search = Input(placeholder=SEARCH_PLACEHOLDER, id="search")
+            await self.mount(search, before=self.conversation_list)
         search.add_class("-active")
         search.value = self.spec.text
         search.focus()
@@ -221,7 +240,7 @@ class InboxScreen(ConversationActions):
             self.status_bar.say("no saved views yet: V saves the current one")
             return
         names = ", ".join(v.name for v in views)
-        self.app.push_screen(PromptDialog("Open saved view", names), self.open_saved_view)
+        self.app.push_screen(prompt("Open saved view", names), self.open_saved_view)
 
     def open_saved_view(self, name: str | None) -> None:
         for view in self.services.inbox.saved_views():
@@ -232,7 +251,7 @@ class InboxScreen(ConversationActions):
             self.status_bar.say(f"no saved view called {name}")
 
     def action_save_view(self) -> None:
-        self.app.push_screen(PromptDialog("Save this view as", "name"), self.save_view_as)
+        self.app.push_screen(prompt("Save this view as", "name"), self.save_view_as)
 
     def save_view_as(self, name: str | None) -> None:
         if name:
