@@ -23,7 +23,6 @@ from csconsole import paths
 from csconsole.domain.clock import to_iso
 from csconsole.domain.inbox_models import (
     AccountStatus,
-    ConversationDetail,
     ConversationFilter,
     ConversationSummary,
     NotFound,
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
+    from csconsole.domain.detail_models import ConversationDetail
     from csconsole.services import Services
 
 __all__ = [
@@ -149,7 +149,9 @@ class InboxService:
         return conversations.summary(self._reader(), conversation_id)
 
     def detail(self, conversation_id: int) -> ConversationDetail | None:
-        return conversations.detail(self._reader(), conversation_id)
+        from csconsole.store import conversation_detail  # loads when a thread first opens
+
+        return conversation_detail.detail(self._reader(), conversation_id)
 
     def tags(self) -> list[str]:
         return conversations.all_tags(self._reader())
@@ -304,7 +306,9 @@ class InboxService:
     # ---- attachments -------------------------------------------------------------
     def save_attachment(self, attachment_id: int, folder: Path | None = None) -> Path:
         """Write an attachment to the download folder under a safe, unused name."""
-        row = conversations.attachment_content(self._db(), attachment_id)
+        from csconsole.store.conversation_detail import attachment_content
+
+        row = attachment_content(self._db(), attachment_id)
         if row is None:
             raise NotFound(f"no attachment {attachment_id}")
         filename, content = row
@@ -318,8 +322,13 @@ class InboxService:
         target_dir = folder or paths.download_dir()
         target_dir.mkdir(parents=True, exist_ok=True)
         target = unused_path(target_dir, safe_filename(filename, f"attachment-{attachment_id}"))
-        with target.open("xb") as handle:  # "x": never replace a file that appeared meanwhile
-            handle.write(bytes(content))
+        handle = target.open("xb")  # "x": never replace a file that appeared meanwhile
+        try:
+            with handle:
+                handle.write(bytes(content))
+        except OSError as error:  # a full disk: no half-written file that looks complete
+            target.unlink(missing_ok=True)
+            raise OSError(error.errno, f"{target.name} not saved: {error.strerror}") from error
         return target
 
     def attachment_ids(self, conversation_id: int) -> list[int]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -232,3 +234,29 @@ def test_each_thread_gets_its_own_connection(services: Services) -> None:
     thread.start()
     thread.join()
     assert results == [34]
+
+
+def test_an_attachment_that_does_not_fit_leaves_no_half_file(
+    services: Services, built: Built, tmp_path: Path
+) -> None:
+    detail = services.inbox.detail(built.conversations["hostile"])
+    assert detail is not None
+    (attachment,) = [a for m in detail.messages for a in m.attachments]
+    db = services.db()
+    with db.atomic():
+        db.execute("UPDATE attachments SET content = ? WHERE id = ?", [b"x" * 65536, attachment.id])
+    target = tmp_path / "dl"
+    target.mkdir()
+    # The kernel refuses to grow a file past 16 KB, as a full disk refuses a block.
+    previous_signal = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16384, hard))
+    try:
+        with pytest.raises(OSError, match="not saved"):
+            services.inbox.save_attachment(attachment.id, target)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous_signal)
+    assert list(target.iterdir()) == []  # nothing that looks like a complete download
+    saved = services.inbox.save_attachment(attachment.id, target)  # room again: saved whole
+    assert saved.read_bytes() == b"x" * 65536
