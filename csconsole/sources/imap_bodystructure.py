@@ -166,7 +166,11 @@ def attachments(parts: list[Part], body: tuple[Part | None, Part | None]) -> lis
 def to_json(parts: list[Part]) -> str:
     """The structure as stored in ``messages.bodystructure`` (for fetching parts later)."""
     # vars() of these flat frozen dataclasses is what asdict() gives, without its deep copy.
-    return json.dumps([vars(p) for p in parts], ensure_ascii=False)
+    return _JSON_UNICODE.encode([vars(p) for p in parts])
+
+
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call.
+_JSON_UNICODE = json.JSONEncoder(ensure_ascii=False)
 
 
 def from_json(text: str | None) -> list[Part]:

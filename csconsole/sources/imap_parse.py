@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
+from imapclient.datetime_util import datetime_to_native, parse_to_datetime
 from imapclient.exceptions import ProtocolError
-from imapclient.response_parser import _convert_ENVELOPE, _convert_INTERNALDATE
-from imapclient.response_types import BodyData
+from imapclient.fixed_offset import FixedOffset
+from imapclient.response_types import Address, BodyData, Envelope
 
 # One token after optional whitespace (imapclient's set: space, tab, CR, LF):
 #  1. a word: bytes other than specials and controls, with [...] sections taken whole
@@ -127,9 +129,9 @@ def parse_fetch(
                 else:
                     data[word] = uid
             elif word == b"INTERNALDATE":
-                data[word] = _convert_INTERNALDATE(value, normalise_times)
+                data[word] = _convert_internaldate(value, normalise_times)
             elif word == b"ENVELOPE":
-                data[word] = _convert_ENVELOPE(value, normalise_times)
+                data[word] = _convert_envelope(value, normalise_times)
             elif word in (b"BODY", b"BODYSTRUCTURE"):
                 data[word] = BodyData.create(value)
             else:
@@ -143,3 +145,92 @@ def _int_or_error(value: Any, what: str) -> int:
         return int(value)
     except (TypeError, ValueError) as error:
         raise ProtocolError(f"{what}: {value!r}") from error
+
+
+# The two date forms servers send (RFC 5322 in ENVELOPE, RFC 3501 INTERNALDATE) in
+# their strict shape; anything else goes through imapclient's email.utils parsing.
+_MONTHS = {
+    m.encode(): n
+    for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)
+}
+_MONTH = rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_CLOCK = rb"([0-2][0-9]):([0-5][0-9]):([0-5][0-9]) ([+-])([0-9]{2})([0-9]{2})"
+_RFC5322_DATE = re.compile(
+    rb"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
+    + _MONTH
+    + rb" ([1-9][0-9]{3}) "
+    + _CLOCK
+)
+_INTERNALDATE = re.compile(rb" ?([0-9]{1,2})-" + _MONTH + rb"-([1-9][0-9]{3}) " + _CLOCK)
+_ZONES: dict[int, FixedOffset] = {}
+
+
+def _datetime(value: Any, normalise: bool, form: re.Pattern[bytes]) -> datetime:
+    """``parse_to_datetime``'s result, without its email.utils round trip for the
+    strict forms (raises ValueError as it does)."""
+    match = form.fullmatch(value) if isinstance(value, bytes) else None
+    if match is not None:
+        day, month, year, hour, minute, second, sign, zone_h, zone_m = match.groups()
+        minutes = int(zone_h) * 60 + int(zone_m)
+        if minutes or sign == b"+":  # "-0000" means "zone unknown": a naive time
+            offset = float(-minutes if sign == b"-" else minutes)  # as imapclient builds it
+            zone = _ZONES.get(int(offset))
+            if zone is None:
+                zone = _ZONES.setdefault(int(offset), FixedOffset(offset))
+            try:
+                moment = datetime(
+                    int(year),
+                    _MONTHS[month],
+                    int(day),
+                    int(hour),
+                    int(minute),
+                    int(second),
+                    tzinfo=zone,
+                )
+            except ValueError:
+                pass  # imapclient's own parsing decides (and refuses it the same way)
+            else:
+                return datetime_to_native(moment) if normalise else moment
+    parsed: datetime = parse_to_datetime(value, normalise=normalise)
+    return parsed
+
+
+def _convert_internaldate(value: Any, normalise: bool) -> datetime | None:
+    """imapclient's ``_convert_INTERNALDATE``."""
+    if value is None:
+        return None
+    try:
+        return _datetime(value, normalise, _INTERNALDATE)
+    except ValueError:
+        return None
+
+
+def _convert_envelope(value: Any, normalise: bool) -> Envelope:
+    """imapclient's ``_convert_ENVELOPE`` (same result, same errors)."""
+    moment = None
+    if value[0]:
+        try:
+            moment = _datetime(value[0], normalise, _RFC5322_DATE)
+        except ValueError:
+            pass
+    subject = value[1]
+    in_reply_to = value[8]
+    message_id = value[9]
+    addresses: list[tuple[Address, ...] | None] = []
+    for address_list in value[2:8]:
+        if address_list:
+            addresses.append(tuple(Address(*item) for item in address_list if item))
+        else:
+            addresses.append(None)
+    return Envelope(
+        date=moment,
+        subject=subject,
+        from_=addresses[0],
+        sender=addresses[1],
+        reply_to=addresses[2],
+        to=addresses[3],
+        cc=addresses[4],
+        bcc=addresses[5],
+        in_reply_to=in_reply_to,
+        message_id=message_id,
+    )

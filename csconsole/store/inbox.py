@@ -172,9 +172,15 @@ def find_conversation_by_external_id(db: Database, account_id: int, external_id:
     return int(row[0]) if row else None
 
 
+# json.dumps builds a new encoder for every call with a non-default option.
+_JSON_UNICODE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json_list(values: tuple[str, ...], *, ensure_ascii: bool = True) -> str:
     """A tuple as JSON text; most messages have no refs, cc or flags, so skip the encoder."""
-    return json.dumps(list(values), ensure_ascii=ensure_ascii) if values else "[]"
+    if not values:
+        return "[]"
+    return json.dumps(list(values)) if ensure_ascii else _JSON_UNICODE.encode(list(values))
 
 
 def _insert_message(
