@@ -17,7 +17,6 @@ live in the file; ``password_command`` / ``*_keyring`` say how to fetch them
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +162,8 @@ def load_config(path: Path | None = None) -> Config:
     name = str(path)
     if not path.exists():
         return Config()
+    import tomllib  # only when there is a file to read
+
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:

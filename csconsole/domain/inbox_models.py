@@ -1,13 +1,14 @@
-"""Read-side shapes of the inbox: what a list row, a thread and a customer card hold.
+"""Read-side shapes of the inbox list: views, filters, a row, an account's state.
 
-The store fills them, services hand them to the console and the command line, and
-nothing here knows about SQL or widgets. Text fields hold what the wire sent; the
-console sanitises at render time.
+A thread, a customer card and orders are in ``detail_models``. The store fills them,
+services hand them to the console and the command line, and nothing here knows about
+SQL or widgets. Text fields hold what the wire sent; the console sanitises at render
+time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -82,90 +83,6 @@ class ConversationSummary:
     tags: tuple[str, ...] = ()
     order_number: str | None = None
     language: str | None = None
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    """An attachment as listed; the content is fetched only on request."""
-
-    id: int
-    message_id: int
-    filename: str
-    content_type: str
-    size: int
-    fetched: bool
-
-
-@dataclass(frozen=True)
-class MessageInfo:
-    """One message of a thread."""
-
-    id: int
-    direction: str  # in | out | note
-    from_name: str
-    from_addr: str
-    subject: str
-    sent_at: str
-    body_text: str
-    body_html_text: str
-    author: str | None
-    headers: str
-    seen: bool
-    language: str | None
-    decode_warning: str | None
-    attachments: tuple[AttachmentInfo, ...] = ()
-
-
-@dataclass(frozen=True)
-class ShipmentInfo:
-    carrier: str
-    tracking_number: str
-    tracking_url: str
-    status: str
-    updated_at: str | None
-
-
-@dataclass(frozen=True)
-class OrderInfo:
-    """An order as the side pane shows it."""
-
-    id: int
-    number: str
-    account: str
-    placed_at: str | None
-    financial_status: str
-    fulfillment_status: str
-    currency: str
-    total: str
-    items: tuple[str, ...]
-    linked: bool
-    shipments: tuple[ShipmentInfo, ...] = ()
-
-
-@dataclass(frozen=True)
-class CustomerCard:
-    """Who the customer is and what they have bought."""
-
-    id: int
-    names: tuple[str, ...]
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
-    chats: tuple[str, ...]
-    language: str | None
-    order_count: int
-    lifetime_value: str  # "120.00 EUR + 3,000,000 IRR" style: one total per currency
-    other_conversations: tuple[tuple[int, str, str], ...] = ()  # id, subject, status
-
-
-@dataclass(frozen=True)
-class ConversationDetail:
-    """Everything the conversation screen shows."""
-
-    summary: ConversationSummary
-    messages: tuple[MessageInfo, ...]
-    customer: CustomerCard | None
-    orders: tuple[OrderInfo, ...]
-    tags: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from csconsole.domain.inbox_models import ConversationDetail
+from csconsole.domain.detail_models import ConversationDetail
 from csconsole.domain.text import sanitize
 from csconsole.services.inbox import AttachmentUnavailable, NoOpener, NotFound
 from csconsole.ui.actions import bindings_for

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from csconsole.domain.detail_models import CustomerCard, OrderInfo
 from csconsole.domain.display_dates import format_full
-from csconsole.domain.inbox_models import CustomerCard, OrderInfo
 from csconsole.domain.text import sanitize
 from csconsole.ui.rtl import display
 

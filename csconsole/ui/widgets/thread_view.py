@@ -15,8 +15,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from csconsole.domain.detail_models import MessageInfo
 from csconsole.domain.display_dates import format_full
-from csconsole.domain.inbox_models import MessageInfo
 from csconsole.domain.text import sanitize
 from csconsole.ui.rtl import display, wrap
 
