@@ -51,19 +51,21 @@ def fetch_batches(
 
     Servers may answer pipelined FETCHes interleaved, so every answer goes into one
     stash keyed by UID and each batch takes its own UIDs out once its commands are done.
+    From the second batch on, the next batch's bodies are asked for before a batch is
+    handed over, so the server reads them while the caller stores (the first batch is
+    handed over at once: on a slow link the newest mail shows first).
     """
     items = _meta_items(condstore)
     stash: dict[int, MessageData] = {}
     pending: str | None = None
     if batches:
         pending = cmd.send(client, "UID", "FETCH", compact(batches[0]), items)
+    ahead: _Started | None = None
     for index, batch in enumerate(batches):
-        metas = _complete_meta(client, pending, list(batch), items, stash)
-        requests = _body_requests(metas, body_cap)
-        tags = [cmd.send(client, "UID", "FETCH", uid_set, what) for uid_set, what in requests]
-        pending = None
-        if index + 1 < len(batches):
-            pending = cmd.send(client, "UID", "FETCH", compact(batches[index + 1]), items)
+        if ahead is None:
+            ahead = _start(client, batches, index, pending, items, stash, body_cap)
+        metas, requests, tags, pending = ahead
+        ahead = None
         failed = False
         for tag in tags:
             try:
@@ -91,7 +93,39 @@ def fetch_batches(
             data = stash.pop(uid, None)
             if data is not None and uid in metas:
                 metas[uid].update(data)
+        lost: BaseException | None = None
+        if index and pending is not None:
+            try:
+                ahead = _start(client, batches, index + 1, pending, items, stash, body_cap)
+            except (client.transport.abort, OSError) as error:
+                lost = error  # this batch is complete: hand it over, then report the loss
         yield list(batch), metas
+        if lost is not None:
+            raise lost
+
+
+# (metadata by UID, body requests, their tags, tag of the next batch's metadata FETCH)
+_Started = tuple[dict[int, MessageData], list[tuple[str, str]], list[str], str | None]
+
+
+def _start(
+    client: CsImapClient,
+    batches: Sequence[Sequence[int]],
+    index: int,
+    tag: str | None,
+    items: str,
+    stash: dict[int, MessageData],
+    body_cap: int,
+) -> _Started:
+    """Read a batch's metadata, then send its body FETCHes and the next batch's metadata
+    FETCH behind them."""
+    metas = _complete_meta(client, tag, list(batches[index]), items, stash)
+    requests = _body_requests(metas, body_cap)
+    tags = [cmd.send(client, "UID", "FETCH", uid_set, what) for uid_set, what in requests]
+    pending = None
+    if index + 1 < len(batches):
+        pending = cmd.send(client, "UID", "FETCH", compact(batches[index + 1]), items)
+    return metas, requests, tags, pending
 
 
 def _merge(stash: dict[int, MessageData], fetched: dict[int, MessageData]) -> None:
