@@ -30,7 +30,6 @@ from csconsole.domain.inbox_models import (
     Sort,
     View,
 )
-from csconsole.domain.models import Status
 from csconsole.store import console_status, conversations
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from csconsole.domain.detail_models import ConversationDetail
+    from csconsole.domain.models import Status
     from csconsole.services import Services
 
 __all__ = [
@@ -173,16 +173,24 @@ class InboxService:
             )
 
     def close(self, conversation_id: int) -> str:
+        from csconsole.domain.models import Status  # with the other store models, on first use
+
         return self._status(conversation_id, Status.CLOSED)
 
     def reopen(self, conversation_id: int) -> str:
+        from csconsole.domain.models import Status  # with the other store models, on first use
+
         return self._status(conversation_id, Status.OPEN)
 
     def set_pending(self, conversation_id: int) -> str:
         """Waiting on the customer: off the Open list until they write."""
+        from csconsole.domain.models import Status
+
         return self._status(conversation_id, Status.PENDING)
 
     def snooze(self, conversation_id: int, until: datetime) -> datetime:
+        from csconsole.domain.models import Status
+
         self._status(conversation_id, Status.SNOOZED, to_iso(until))
         return until
 
