@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 from textual.worker import Worker
 
 from csconsole import paths
@@ -81,14 +82,17 @@ class CsConsoleApp(App[str | None]):
                 severity="warning",
                 timeout=15,
             )
+        if not self.welcome:
+            start_sync(self, self.services, self.stop_sync)
+
+    def get_default_screen(self) -> Screen[None]:
+        # The first screen is the stack's base, not pushed over Textual's empty default:
+        # one screen fewer to style and lay out before the first frame.
         if self.welcome:
             from csconsole.ui.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen())
-        else:
-            self.push_screen(InboxScreen())
-        if not self.welcome:
-            start_sync(self, self.services, self.stop_sync)
+            return WelcomeScreen()
+        return InboxScreen()
 
     def action_show_help(self) -> None:
         from csconsole.ui.screens.help import HelpScreen  # loads on first F1
