@@ -6,8 +6,7 @@ calendar Iranian agents read; the conversion lives in ``domain.calendars``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta
 
 from csconsole.domain.calendars import JALALI_MONTHS_EN, to_jalali
 from csconsole.domain.clock import from_iso
@@ -17,6 +16,10 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def _local(iso: str, timezone: str) -> datetime:
+    if timezone == "UTC":  # the default: no zoneinfo, no time-zone file to find and read
+        return from_iso(iso).astimezone(UTC)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

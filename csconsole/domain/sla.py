@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -38,6 +37,8 @@ def add_working_time(start: datetime, hours: float, schedule: BusinessHours | No
     """The instant ``hours`` of working time after ``start`` (aware datetimes)."""
     if schedule is None or not schedule.is_open_ever():
         return start + timedelta(hours=hours)
+    from zoneinfo import ZoneInfo  # with its tz path lookup, only for business hours
+
     zone = ZoneInfo(schedule.timezone)
     remaining = timedelta(hours=hours)
     cursor = start.astimezone(zone)
