@@ -83,7 +83,8 @@ class CsConsoleApp(App[str | None]):
                 timeout=15,
             )
         if not self.welcome:
-            start_sync(self, self.services, self.stop_sync)
+            # After the first frame: the inbox paints before any source is contacted.
+            self.call_after_refresh(start_sync, self, self.services, self.stop_sync)
 
     def get_default_screen(self) -> Screen[None]:
         # The first screen is the stack's base, not pushed over Textual's empty default:

@@ -72,18 +72,20 @@ def start_sync(app: DOMNode, services: Services, stop: threading.Event) -> Worke
     """Keep every configured source in sync in the background until ``stop`` is set.
 
     Progress events become ``InboxChanged`` and ``StatusRefreshed`` messages (both
-    coalesce), so a big first sync does not flood the UI thread.
+    coalesce), so a big first sync does not flood the UI thread. The sync machinery
+    (sqlite-utils, the IMAP, SMTP and HTTP clients) is imported on the worker's thread.
     """
     config = services.config
     if not (config.accounts or config.shops or config.channels):
         return None
-    from csconsole.services import sync_watch
 
     def progress(_event: object) -> None:
         app.post_message(InboxChanged())
         app.post_message(StatusRefreshed())
 
     def work() -> None:
+        from csconsole.services import sync_watch
+
         sync_watch.watch(services.store_path, config, stop, progress=progress)
 
     return app.run_worker(
