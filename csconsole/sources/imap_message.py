@@ -16,7 +16,7 @@ from typing import Any
 
 from csconsole.domain.charsets import decode_bytes
 from csconsole.domain.clock import now_iso, to_iso
-from csconsole.domain.headers import decode_header_value, parse_message_ids
+from csconsole.domain.headers import MAX_HEADER_CHARS, decode_header_value, parse_message_ids
 from csconsole.domain.html_text import html_to_text
 from csconsole.domain.models import Direction, NewAttachment, NewMessage
 from csconsole.domain.text import sanitize
@@ -75,11 +75,26 @@ def decode_transfer(
     return data, None
 
 
+def header_text(raw: bytes) -> str:
+    """``decode_header_value``, which plain printable ASCII without encoded words (most
+    names and subjects) passes through unchanged but for the outer spaces."""
+    if raw.isascii() and b"=?" not in raw and len(raw) <= MAX_HEADER_CHARS:
+        text = raw.decode("ascii")
+        if text.isprintable():
+            return text.strip()
+    return decode_header_value(raw)
+
+
+def _one_line(text: str) -> str:
+    """``sanitize``, which leaves printable ASCII as it is."""
+    return text if text.isascii() and text.isprintable() else sanitize(text)
+
+
 def _address(address: Any) -> tuple[str, str]:
-    name = decode_header_value(_b(getattr(address, "name", None))) if address else ""
+    name = header_text(_b(getattr(address, "name", None))) if address else ""
     mailbox = _b(getattr(address, "mailbox", None)).decode("utf-8", "replace")
     host = _b(getattr(address, "host", None)).decode("utf-8", "replace")
-    addr = sanitize(f"{mailbox}@{host}" if mailbox and host else mailbox).strip()[:320]
+    addr = _one_line(f"{mailbox}@{host}" if mailbox and host else mailbox).strip()[:320]
     return name, addr
 
 
@@ -193,7 +208,7 @@ def _build(
     return NewMessage(
         direction=_direction(direction, from_addr),
         sent_at=_sent_at(envelope, data.get(b"INTERNALDATE")),
-        subject=decode_header_value(_b(getattr(envelope, "subject", None))),
+        subject=header_text(_b(getattr(envelope, "subject", None))),
         from_name=from_name,
         from_addr=from_addr,
         to_addrs=_format(_addresses(getattr(envelope, "to", None))),

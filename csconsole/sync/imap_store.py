@@ -6,6 +6,7 @@ effect here (a new conversation, a queued keyword change) commits with the batch
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,24 @@ class MessageStorer:
         report: FolderReport,
     ) -> None:
         """Store one fetched batch (the caller holds the transaction)."""
+        # Building a batch makes tens of thousands of short-lived objects and no cycles
+        # worth chasing: the cyclic collector waits until the batch is stored.
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            self._store(cursor, uidvalidity, fetched, report)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _store(
+        self,
+        cursor: mail_state.FolderCursor,
+        uidvalidity: int,
+        fetched: dict[int, dict[bytes, Any]],
+        report: FolderReport,
+    ) -> None:
         direction = self._direction_rule(cursor.role)
         messages = []
         for uid in sorted(fetched):  # oldest first, so a parent is stored before its reply
