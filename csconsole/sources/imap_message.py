@@ -16,7 +16,12 @@ from typing import Any
 
 from csconsole.domain.charsets import decode_bytes
 from csconsole.domain.clock import now_iso, to_iso
-from csconsole.domain.headers import MAX_HEADER_CHARS, decode_header_value, parse_message_ids
+from csconsole.domain.headers import (
+    MAX_HEADER_CHARS,
+    MAX_MESSAGE_IDS,
+    decode_header_value,
+    parse_message_ids,
+)
 from csconsole.domain.html_text import html_to_text
 from csconsole.domain.models import Direction, NewAttachment, NewMessage
 from csconsole.domain.text import sanitize
@@ -83,6 +88,21 @@ def header_text(raw: bytes) -> str:
         if text.isprintable():
             return text.strip()
     return decode_header_value(raw)
+
+
+_ANGLE_ID = re.compile(r"<([^<>\s]{1,998})>")  # as ``parse_message_ids`` reads them
+
+
+def message_ids(raw: str | bytes | None) -> list[str]:
+    """``parse_message_ids``, without its decoding and cleaning for the usual header:
+    printable ASCII with the ids in angle brackets."""
+    if raw and len(raw) <= MAX_HEADER_CHARS * 64 and raw.isascii():
+        text = raw.decode("ascii") if isinstance(raw, bytes) else raw
+        if text.isprintable():
+            found = _ANGLE_ID.findall(text)
+            if found:
+                return list(dict.fromkeys(found))[-MAX_MESSAGE_IDS:]
+    return parse_message_ids(raw)
 
 
 def _one_line(text: str) -> str:
@@ -192,11 +212,11 @@ def _build(
             body_html_text = html_to_text(text)[0]
     sender = _addresses(getattr(envelope, "from_", None))
     from_name, from_addr = sender[0] if sender else ("", "")
-    message_ids = parse_message_ids(_b(getattr(envelope, "message_id", None)))
-    in_reply_to = parse_message_ids(
+    own_ids = message_ids(_b(getattr(envelope, "message_id", None)))
+    in_reply_to = message_ids(
         _b(getattr(envelope, "in_reply_to", None)) or headers.get("in-reply-to")
     )
-    refs = tuple(parse_message_ids(headers.get("references")))
+    refs = tuple(message_ids(headers.get("references")))
     flags = tuple(
         f
         for f in (_b(f).decode("utf-8", "replace") for f in data.get(b"FLAGS", ()) or ())
@@ -213,7 +233,7 @@ def _build(
         from_addr=from_addr,
         to_addrs=_format(_addresses(getattr(envelope, "to", None))),
         cc_addrs=_format(_addresses(getattr(envelope, "cc", None))),
-        message_id=message_ids[0] if message_ids else None,
+        message_id=own_ids[0] if own_ids else None,
         in_reply_to=in_reply_to[0] if in_reply_to else None,
         refs=refs,
         body_text=body_text,
