@@ -7,6 +7,7 @@ functions never commit on their own, so a batch and its cursor land together.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -174,12 +175,19 @@ def find_conversation_by_external_id(db: Database, account_id: int, external_id:
 
 # json.dumps builds a new encoder for every call with a non-default option.
 _JSON_UNICODE = json.JSONEncoder(ensure_ascii=False)
+# Strings json.dumps writes as they are (between quotes), with and without ensure_ascii.
+_PLAIN_ASCII = re.compile(r"[ !#-\[\]-~]*")
+_PLAIN_UNICODE = re.compile(r'[^\x00-\x1f"\\]*')
 
 
 def _json_list(values: tuple[str, ...], *, ensure_ascii: bool = True) -> str:
-    """A tuple as JSON text; most messages have no refs, cc or flags, so skip the encoder."""
+    """A tuple of strings as json.dumps writes it; most are empty (no refs, cc or flags)
+    or plain text that needs no escaping, so the encoder is only run for the rest."""
     if not values:
         return "[]"
+    plain = _PLAIN_ASCII if ensure_ascii else _PLAIN_UNICODE
+    if all(plain.fullmatch(value) for value in values):
+        return '["' + '", "'.join(values) + '"]'
     return json.dumps(list(values)) if ensure_ascii else _JSON_UNICODE.encode(list(values))
 
 
