@@ -7,7 +7,6 @@ functions never commit on their own, so a batch and its cursor land together.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
@@ -19,6 +18,7 @@ from csconsole.domain.models import Contact, Direction, NewMessage, Status
 from csconsole.domain.sla import SlaPolicies, due_at
 from csconsole.domain.text import normalize_email, normalize_phone
 from csconsole.store.fts import index_conversations
+from csconsole.store.json_lists import json_list
 
 PREVIEW_LENGTH = 160
 
@@ -173,24 +173,6 @@ def find_conversation_by_external_id(db: Database, account_id: int, external_id:
     return int(row[0]) if row else None
 
 
-# json.dumps builds a new encoder for every call with a non-default option.
-_JSON_UNICODE = json.JSONEncoder(ensure_ascii=False)
-# Strings json.dumps writes as they are (between quotes), with and without ensure_ascii.
-_PLAIN_ASCII = re.compile(r"[ !#-\[\]-~]*")
-_PLAIN_UNICODE = re.compile(r'[^\x00-\x1f"\\]*')
-
-
-def _json_list(values: tuple[str, ...], *, ensure_ascii: bool = True) -> str:
-    """A tuple of strings as json.dumps writes it; most are empty (no refs, cc or flags)
-    or plain text that needs no escaping, so the encoder is only run for the rest."""
-    if not values:
-        return "[]"
-    plain = _PLAIN_ASCII if ensure_ascii else _PLAIN_UNICODE
-    if all(plain.fullmatch(value) for value in values):
-        return '["' + '", "'.join(values) + '"]'
-    return json.dumps(list(values)) if ensure_ascii else _JSON_UNICODE.encode(list(values))
-
-
 def _insert_message(
     db: Database, conversation_id: int, account_id: int | None, message: NewMessage, now: str
 ) -> int | None:
@@ -208,11 +190,11 @@ def _insert_message(
                 message.direction.value,
                 message.message_id,
                 message.in_reply_to,
-                _json_list(message.refs),
+                json_list(message.refs),
                 message.from_name,
                 message.from_addr,
-                _json_list(message.to_addrs, ensure_ascii=False),
-                _json_list(message.cc_addrs, ensure_ascii=False),
+                json_list(message.to_addrs, ensure_ascii=False),
+                json_list(message.cc_addrs, ensure_ascii=False),
                 message.subject,
                 message.author,
                 message.sent_at,
@@ -224,7 +206,7 @@ def _insert_message(
                 message.language,
                 message.size,
                 int(message.seen),
-                _json_list(message.flags),
+                json_list(message.flags),
                 message.decode_warning,
                 message.bodystructure,
                 message.folder_id,

@@ -7,7 +7,7 @@ import json
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from csconsole.store.inbox import _json_list
+from csconsole.store.json_lists import json_list
 
 _TEXT = st.text(
     alphabet=st.sampled_from(list(' a"\\\n\x00\x1f\x7f~é\u2028\U0001f600<>@')), max_size=12
@@ -20,4 +20,4 @@ _TEXT = st.text(
 @example(values=["\\Seen", "$CSPending"], ascii_only=True)
 def test_lists_are_written_as_json_dumps_writes_them(values: list[str], ascii_only: bool) -> None:
     expected = json.dumps(values, ensure_ascii=ascii_only)
-    assert _json_list(tuple(values), ensure_ascii=ascii_only) == expected
+    assert json_list(tuple(values), ensure_ascii=ascii_only) == expected
