@@ -105,7 +105,7 @@ class _Pipe:
                 due, _, data = heapq.heappop(queue)
                 time.sleep(max(0.0, due - time.monotonic()))
                 self.dst.sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: select on a socket cut_now closed
             pass
         finally:
             for sock in (self.dst, self.src):
