@@ -114,6 +114,41 @@ async def test_thread_shows_customer_orders_and_folds_quotes(
         assert "quoted lines folded" not in screen_text(app)
 
 
+async def test_each_open_from_the_inbox_shows_that_conversation_afresh(
+    app_factory: Factory, built: Built
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+
+        async def open_from_inbox(name: str) -> ConversationScreen:
+            listing = inbox(app)
+            position = app.services.inbox.position(listing.spec, built.conversations[name])
+            assert position is not None
+            listing.conversation_list.move_to(position)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConversationScreen)
+            return app.screen
+
+        await open_from_inbox("en")
+        assert "3 quoted lines folded" in screen_text(app)
+        await pilot.press("backslash")  # quotes shown in this one
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await open_from_inbox("ar")
+        shown = screen_text(app)
+        assert "It still has not arrived" not in shown and "alice@example.com" not in shown
+        assert "mohammed@example.com" in shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await open_from_inbox("en")
+        assert "3 quoted lines folded" in screen_text(app)  # folded again: a fresh open
+
+
 async def test_close_reopen_pending_from_the_inbox(app_factory: Factory, built: Built) -> None:
     seen: list[Message] = []
     app = app_factory()

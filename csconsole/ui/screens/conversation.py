@@ -82,6 +82,13 @@ class ConversationScreen(OrderActions):
     async def on_mount(self) -> None:
         await self.load()
 
+    async def show_conversation(self, conversation_id: int) -> None:
+        """Show another conversation in this screen, as a freshly opened one."""
+        self.conversation_id = conversation_id
+        self.show_quotes = False
+        self.show_headers = False
+        await self.load()
+
     async def load(self, *, mark_read: bool = True) -> None:
         """Read the conversation and paint every pane; opening it marks it read."""
         self.detail = self.services.inbox.detail(self.conversation_id)

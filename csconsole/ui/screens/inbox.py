@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -32,6 +32,9 @@ from csconsole.ui.widgets.conversation_row import RowContext
 from csconsole.ui.widgets.key_hints import KeyHints
 from csconsole.ui.widgets.status_bar import StatusBar
 from csconsole.ui.workers import run_in_thread, wake_snoozes
+
+if TYPE_CHECKING:
+    from csconsole.ui.screens.conversation import ConversationScreen
 
 VIEWS = list(View)
 CHANNELS: list[str | None] = [None, "email", "telegram", "shop"]
@@ -81,6 +84,7 @@ class InboxScreen(ConversationActions):
         self.spec = ConversationFilter()
         self.counts: dict[View, int] = {}
         self._resumed = False
+        self._thread_screen: ConversationScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="views")
@@ -259,10 +263,20 @@ class InboxScreen(ConversationActions):
             self.status_bar.say(f"saved view {name}")
 
     # ---- opening and stepping ------------------------------------------------------
-    def on_conversation_list_selected(self, message: ConversationList.Selected) -> None:
+    async def on_conversation_list_selected(self, message: ConversationList.Selected) -> None:
+        """Open the thread. One conversation screen serves every open: it is kept
+        (installed) when closed, so opening the next one repaints its panes instead of
+        building, styling and mounting a screen of widgets again."""
         from csconsole.ui.screens.conversation import ConversationScreen
 
-        self.app.push_screen(ConversationScreen(message.summary.id, self.step_from))
+        screen = self._thread_screen
+        if screen is None or not screen.is_mounted:
+            screen = ConversationScreen(message.summary.id, self.step_from)
+            self.app.install_screen(screen, name=f"conversation-{id(self)}")
+            self._thread_screen = screen
+        else:
+            await screen.show_conversation(message.summary.id)
+        self.app.push_screen(screen)
 
     def step_from(self, conversation_id: int, step: int) -> int | None:
         """The conversation ``step`` rows away in this list (for next/previous in a thread)."""
