@@ -40,3 +40,13 @@ def unfreeze_heap() -> Iterator[None]:
     """The console freezes its start-up heap; one test's objects must not outlive it."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture(autouse=True)
+def close_cached_shop_clients() -> Iterator[None]:
+    """Shop and chat clients are cached for the life of the process, as in ``csconsole
+    sync``; each test's fake servers go away with the test, so its clients do too."""
+    yield
+    from csconsole.services.shop_runners import close_clients
+
+    close_clients()

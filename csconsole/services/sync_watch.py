@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from csconsole.config import AccountConfig, Config
 from csconsole.secrets import SecretError
+from csconsole.services.shop_runners import close_clients
 from csconsole.services.sync import (
     NETWORK_ERRORS,
     RUNNERS,
@@ -72,8 +73,11 @@ def watch(
         threads.append(thread)
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        close_clients()  # shop and chat connections kept open between polls
 
 
 OUTBOX_INTERVAL = 10.0
