@@ -254,7 +254,7 @@ def add_message(
     Returns the new row id, or None when the message was already stored. A customer
     message reopens a pending, snoozed or closed conversation (it wakes snoozes).
     """
-    return add_message_noting_status(
+    return add_message_with_state(
         db, conversation_id, message, account_id=account_id, sla=sla, reindex=reindex
     )[0]
 
@@ -269,23 +269,6 @@ class ConversationState(NamedTuple):
     last_message_at: str | None
 
 
-def add_message_noting_status(
-    db: Database,
-    conversation_id: int,
-    message: NewMessage,
-    *,
-    account_id: int | None = None,
-    sla: SlaPolicies | None = None,
-    reindex: bool = True,
-) -> tuple[int | None, str | None]:
-    """``add_message``, plus the conversation's status before the message (None when
-    it was already stored): a sync notices reopens without reading the status again."""
-    row_id, before, _state = add_message_with_state(
-        db, conversation_id, message, account_id=account_id, sla=sla, reindex=reindex
-    )
-    return row_id, before
-
-
 def add_message_with_state(
     db: Database,
     conversation_id: int,
@@ -296,9 +279,10 @@ def add_message_with_state(
     reindex: bool = True,
     state: ConversationState | None = None,
 ) -> tuple[int | None, str | None, ConversationState | None]:
-    """``add_message_noting_status`` for a batch writer that already knows the
-    conversation's ``state`` (it wrote the row itself in this transaction), saving the
-    read; also returns the state after the message, for the batch's next message."""
+    """``add_message``, plus the conversation's status before the message (None when
+    it was already stored: a sync notices reopens without reading it again) and its
+    state after it. A batch writer that already knows the conversation's ``state`` (it
+    wrote the row in this transaction) passes it and saves the read."""
     now = now_iso()
     row_id = _insert_message(db, conversation_id, account_id, message, now)
     if row_id is None:

@@ -146,31 +146,6 @@ def message_ids_by_row(db: Database, row_ids: Iterable[int]) -> dict[int, str | 
     return result
 
 
-def find_by_message_id(db: Database, account_id: int, message_id: str) -> list[StoredMessage]:
-    """Stored copies of a message in this account, by its Message-ID header."""
-    rows = db.execute(
-        "SELECT id, conversation_id, folder_id, uidvalidity, uid, size, sent_at FROM messages "
-        "WHERE message_id = ? AND account_id = ?",
-        [message_id, account_id],
-    ).fetchall()
-    return [StoredMessage(*row) for row in rows]
-
-
-def conversation_of_message_ids(
-    db: Database, account_id: int, message_ids: Iterable[str]
-) -> int | None:
-    """The conversation holding the first of these Message-IDs we know (most specific first)."""
-    for message_id in message_ids:
-        row = db.execute(
-            "SELECT conversation_id FROM messages WHERE message_id = ? AND account_id = ? "
-            "ORDER BY id LIMIT 1",
-            [message_id, account_id],
-        ).fetchone()
-        if row:
-            return int(row[0])
-    return None
-
-
 def customer_conversations(
     db: Database, account_id: int, customer_id: int
 ) -> list[tuple[int, str, str]]:
@@ -275,20 +250,3 @@ def conversation_status(db: Database, conversation_id: int) -> str:
     """A conversation's status, to notice when storing a message reopened it."""
     row = db.execute("SELECT status FROM conversations WHERE id = ?", [conversation_id]).fetchone()
     return str(row[0]) if row else ""
-
-
-def conversation_replying_to(db: Database, account_id: int, message_id: str) -> int | None:
-    """The conversation of a stored message that answers ``message_id`` (In-Reply-To or
-    References): a parent that arrives after its reply joins the reply's conversation."""
-    found = conversations_replying_to(db, account_id, message_id)
-    return found[0] if found else None
-
-
-def conversations_replying_to(db: Database, account_id: int, message_id: str) -> list[int]:
-    """Every conversation holding a stored answer to ``message_id``, oldest answer first."""
-    rows = db.execute(
-        "SELECT m.conversation_id FROM message_refs r JOIN messages m ON m.id = r.message_row_id "
-        "WHERE r.ref = ? AND m.account_id = ? ORDER BY m.sent_at, m.id",
-        [message_id, account_id],
-    ).fetchall()
-    return list(dict.fromkeys(int(r[0]) for r in rows))

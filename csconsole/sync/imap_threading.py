@@ -13,10 +13,10 @@ import re
 
 from sqlite_utils import Database
 
-from csconsole.domain.models import Contact, Direction, NewMessage
+from csconsole.domain.models import Direction, NewMessage
 from csconsole.domain.threading import find_order_numbers, normalize_subject, thread_candidates
 from csconsole.store import mail_state
-from csconsole.store.inbox import create_conversation, upsert_customer
+from csconsole.store.inbox import create_conversation
 from csconsole.store.mail_batch import MailBatch
 
 _ANGLE = re.compile(r"<([^<>]+)>\s*$")
@@ -37,39 +37,28 @@ def counterpart(message: NewMessage) -> tuple[str, str]:
 
 
 def choose_conversation(
-    db: Database, account_id: int, message: NewMessage, batch: MailBatch | None = None
+    db: Database, account_id: int, message: NewMessage, batch: MailBatch
 ) -> int:
     """The conversation id for ``message``, creating the customer and conversation if new.
 
-    ``batch`` (when storing a fetched batch) answers the lookups from its up-front
-    queries; the choice is the same either way.
+    ``batch`` answers the Message-ID, reply and customer lookups from the queries it
+    made up front for the batch ``message`` arrived in.
     """
     candidates = thread_candidates(message.message_id, message.in_reply_to, list(message.refs))
-    if batch is None:
-        found = mail_state.conversation_of_message_ids(db, account_id, candidates)
-        if found is None and message.message_id:
-            # Its reply may be here already (Sent synced first, newest-first batches).
-            found = mail_state.conversation_replying_to(db, account_id, message.message_id)
-    else:
-        found = batch.conversation_of_message_ids(candidates)
-        if found is None and message.message_id:
-            replying = batch.conversations_replying_to(message.message_id)
-            found = replying[0] if replying else None
+    found = batch.conversation_of_message_ids(candidates)
+    if found is None and message.message_id:
+        # Its reply may be here already (Sent synced first, newest-first batches).
+        replying = batch.conversations_replying_to(message.message_id)
+        found = replying[0] if replying else None
     if found is not None:
         return found
     name, address = counterpart(message)
-    if batch is None:
-        contacts = [Contact("email", address)] if address else []
-        customer_id = upsert_customer(
-            db, contacts, display_name=name or address, language=message.language
-        )
-    else:
-        customer_id = batch.upsert_email_customer(
-            address, display_name=name or address, language=message.language
-        )
+    customer_id = batch.upsert_email_customer(
+        address, display_name=name or address, language=message.language
+    )
     subject_key = normalize_subject(message.subject)
     orders = set(find_order_numbers(message.subject))
-    if batch is None or not batch.has_no_conversations(customer_id):
+    if not batch.has_no_conversations(customer_id):
         for conversation_id, subject, key in mail_state.customer_conversations(
             db, account_id, customer_id
         ):
@@ -87,6 +76,5 @@ def choose_conversation(
         language=message.language,
         created_at=message.sent_at,
     )
-    if batch is not None:
-        batch.conversation_created(conversation_id, customer_id)
+    batch.conversation_created(conversation_id, customer_id)
     return conversation_id

@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from csconsole.domain.models import Direction, NewMessage
 from csconsole.store.db import open_store
+from csconsole.store.mail_batch import MailBatch
 from csconsole.store.migrations import migrations
 from csconsole.sync.imap_threading import choose_conversation
 from tests.servers.dovecot import DovecotServer
@@ -161,6 +162,9 @@ def test_replies_stored_before_the_upgrade_are_found_too(tmp_path: Path) -> None
             subject="Broken mug",
             from_addr="customer@example.com",
         )
-        assert choose_conversation(db, 1, parent) == 3
+        batch = MailBatch(
+            db, 1, message_ids=["mug@x"], referenced=[], emails=["customer@example.com"]
+        )
+        assert choose_conversation(db, 1, parent, batch) == 3
     finally:
         db.close()
