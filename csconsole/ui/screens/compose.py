@@ -36,9 +36,9 @@ from csconsole.domain.outgoing import (
 from csconsole.domain.text import sanitize
 from csconsole.services import Services
 from csconsole.services.replies import RepliesService
-from csconsole.ui import rtl
 from csconsole.ui.actions import bindings_for, keys_for
 from csconsole.ui.screens.compose_io import edit_externally, send_now
+from csconsole.ui.screens.compose_text import header_block, rtl_preview
 from csconsole.ui.screens.fallback_dialog import FallbackDialog
 from csconsole.ui.widgets.canned_picker import CannedPicker
 from csconsole.ui.widgets.key_hints import KeyHints
@@ -46,7 +46,6 @@ from csconsole.ui.widgets.key_hints import KeyHints
 __all__ = ["ComposeScreen", "FallbackDialog", "make_reply_screen"]
 
 AUTOSAVE_SECONDS = 0.6
-
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +105,7 @@ class ComposeScreen(Screen[None]):
 
     # ---- layout ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self._headers(), id="compose-headers")
+        yield Static(header_block(self.plan, self.config.display.bidi), id="compose-headers")
         with Horizontal(id="compose-subject-row"):
             yield Label("Subject:")
             yield Input(
@@ -134,32 +133,11 @@ class ComposeScreen(Screen[None]):
         return self.plan.kind is ReplyKind.NEW and self.plan.channel == "email"
 
     def _show_kind(self) -> None:
-        self.query_one("#compose-headers", Static).update(self._headers())
+        self.query_one("#compose-headers", Static).update(
+            header_block(self.plan, self.config.display.bidi)
+        )
         row = self.query_one("#compose-subject-row")
         row.set_class(self._asks_subject(), "-visible")
-
-    def _headers(self) -> str:
-        plan = self.plan
-        label = KIND_LABELS[plan.kind]
-        if plan.kind is ReplyKind.NOTE:
-            return f"{label} (never sent to the customer)"
-        if plan.kind is ReplyKind.NEW:
-            label += (
-                " (a new thread in this conversation)"
-                if plan.channel == "email"
-                else " (sent in the chat)"
-            )
-        lines = [
-            label,
-            f"From: {plan.from_name} <{plan.from_addr}>" if plan.from_addr else "",
-            f"To: {', '.join(plan.to)}" + ("" if plan.channel == "email" else f" ({plan.channel})"),
-            f"Cc: {', '.join(plan.cc)}" if plan.cc else "",
-            ""
-            if plan.kind is ReplyKind.NEW or plan.channel != "email"
-            else f"Subject: {rtl.display(plan.subject, self.config.display.bidi)}",
-            f"Language: {plan.language or 'unknown'}",
-        ]
-        return sanitize("\n".join(line for line in lines if line), multiline=True)
 
     def _hint(self) -> str:
         keymap = dict(self.config.keymap)
@@ -184,18 +162,10 @@ class ComposeScreen(Screen[None]):
 
     def _update_preview(self) -> None:
         preview = self.query_one("#compose-preview", Static)
-        text = self.body
-        mode = self.config.display.bidi
-        if not rtl.has_rtl(text) or mode not in rtl.APP_MODES:
-            preview.set_class(False, "-visible")
-            return
-        width = max(20, self.size.width - 2)
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            for shown, right in rtl.wrap(paragraph, width, mode) or [("", False)]:
-                lines.append(shown.rjust(width) if right else shown)
-        preview.update(sanitize("\n".join(lines), multiline=True))
-        preview.set_class(True, "-visible")
+        shown = rtl_preview(self.body, max(20, self.size.width - 2), self.config.display.bidi)
+        if shown is not None:
+            preview.update(shown)
+        preview.set_class(shown is not None, "-visible")
 
     # ---- typing and drafts -------------------------------------------------------------
     def _schedule_save(self) -> None:
