@@ -6,13 +6,16 @@ same FETCH through the sync's own parser is shown below it), with and without
 COMPRESS; no-change resync round trips and bytes; and, on a simulated 64 kbit/s link
 with 250 ms each way, the time until the newest 50 conversations are in the store.
 
-    python -m bench.imap_sync --messages 10000
+    python -m bench.imap_sync --messages 10000 [--mix realistic|simple] [--runs 3]
+
+The first-sync rows run ``--runs`` times, each engine run on a fresh store, the lower
+bound measured right before it; the ratio row is each run's own ratio.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import statistics
 import sys
 import tempfile
 import threading
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from imapclient.response_parser import parse_fetch_response
 
+from bench.mail_mix import MIXES
 from csconsole.sources import imap_commands as cmd
 from csconsole.sources.imap_connection import open_imap
 from csconsole.sources.imap_parse import parse_fetch
@@ -30,42 +34,16 @@ from csconsole.store.inbox import ensure_account
 from csconsole.sync.imap_sync import ImapAccountSync
 from tests.servers.dovecot import VARIANTS, DovecotServer, start_dovecot
 from tests.servers.proxy import ThrottlingProxy
-from tests.sync.helpers import account_for, day, mail
-
-TEXTS = [
-    "Hello, my order has not arrived yet. Could you check the tracking please?",
-    "سلام، سفارش من هنوز نرسیده است. لطفا پیگیری کنید.",
-    "مرحبا، لم يصل طلبي بعد. هل يمكنكم التحقق من رقم التتبع؟",
-    "Guten Tag, die Lieferung war beschädigt. Können Sie Ersatz schicken?",
-    "Bonjour, je voudrais retourner un article, quelle est la procédure ?",
-]
+from tests.sync.helpers import account_for
 
 
-def build_mailbox(server: DovecotServer, user: tuple[str, str], count: int) -> None:
-    """``count`` messages: mostly short texts in several languages and charsets, some
-    HTML alternatives, replies threaded by References, and a few multi-MB attachments."""
-    rng = random.Random(7)
-    raws: list[bytes] = []
-    for i in range(count):
-        customer = f"customer{i % (count // 3 + 1)}@example.com"
-        text = (
-            rng.choice(TEXTS) + "\n\n" + " ".join(rng.choice(TEXTS).split()[:8]) * rng.randint(1, 6)
-        )
-        subject = f"Order #{10000 + i % (count // 3 + 1)}"
-        kwargs: dict[str, object] = {"sender": customer, "when": day(i), "message_id": f"<m{i}@x>"}
-        if i >= count // 3:
-            parent = i - count // 3
-            kwargs.update(in_reply_to=f"<m{parent}@x>", references=f"<m{parent}@x>")
-            subject = "Re: " + subject
-        if i % 5 == 0:
-            kwargs["html"] = "<p>" + text.replace("\n", "<br>") + "</p>"
-        if i % 500 == 499:
-            kwargs["attachment"] = rng.randbytes(2_000_000)
-        raws.append(mail(subject, text, **kwargs))  # type: ignore[arg-type]
+def build_mailbox(
+    server: DovecotServer, user: tuple[str, str], count: int, mix: str = "realistic"
+) -> None:
+    """``count`` messages of the given mix (see ``bench.mail_mix``) in INBOX."""
     with server.client(*user) as client:
-        for start in range(0, len(raws), 500):
-            for raw in raws[start : start + 500]:
-                client.append("INBOX", raw)
+        for raw in MIXES[mix](count):
+            client.append("INBOX", raw)
 
 
 def bare_fetch(
@@ -150,41 +128,68 @@ def slow_link(server: DovecotServer, user: tuple[str, str], store: Path) -> floa
         return elapsed
 
 
+def _spread(values: list[float]) -> str:
+    """The median, with the range when there are several runs."""
+    middle = f"{statistics.median(values):.2f}"
+    return middle if len(values) == 1 else f"{middle} ({min(values):.2f}-{max(values):.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="realistic")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs per measurement (median and range shown)"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="csbench-"))
     full = start_dovecot(VARIANTS["full"])
     try:
         user = full.new_user()
         started = time.monotonic()
-        build_mailbox(full, user, args.messages)
+        build_mailbox(full, user, args.messages, args.mix)
         print(
             f"built {args.messages} messages in {time.monotonic() - started:.1f} s", file=sys.stderr
         )
         rows = []
         for compress in (False, True):
             label = "with COMPRESS" if compress else "no COMPRESS"
-            t, down, up = bare_fetch(full, user, compress)
-            rows.append((f"lower bound FETCH, {label}", f"{t:.2f}", down, up, "-"))
-            t, down, up = bare_fetch(full, user, compress, ours=True)
-            rows.append((f"  same FETCH, our parser, {label}", f"{t:.2f}", down, up, "-"))
-            t, down, up, trips, rdown, rup = engine_sync(
-                full, user, compress, workdir / f"engine-{compress}.sqlite"
-            )
-            rows.append((f"csconsole first sync, {label}", f"{t:.2f}", down, up, "-"))
-            rows.append((f"no-change resync, {label}", "-", rdown, rup, str(trips)))
-        first50 = slow_link(full, user, workdir / "slow.sqlite")
+            bound: list[float] = []
+            own_parser: list[float] = []
+            first: list[float] = []
+            # Interleaved, so a slow spell of the machine touches both sides of the ratio.
+            for run in range(args.runs):
+                t, down, up = bare_fetch(full, user, compress)
+                bound.append(t)
+                t, odown, oup = bare_fetch(full, user, compress, ours=True)
+                own_parser.append(t)
+                t, sdown, sup, trips, rdown, rup = engine_sync(
+                    full, user, compress, workdir / f"engine-{compress}-{run}.sqlite"
+                )
+                first.append(t)
+            ratios = [f / b for f, b in zip(first, bound, strict=True)]
+            rows += [
+                (f"lower bound FETCH, {label}", _spread(bound), down, up, "-"),
+                (f"  same FETCH, our parser, {label}", _spread(own_parser), odown, oup, "-"),
+                (f"csconsole first sync, {label}", _spread(first), sdown, sup, "-"),
+                (f"  first sync / lower bound, {label}", _spread(ratios), "-", "-", "-"),
+                (f"no-change resync, {label}", "-", rdown, rup, str(trips)),
+            ]
+        first50 = [
+            slow_link(full, user, workdir / f"slow-{run}.sqlite") for run in range(args.runs)
+        ]
         rows.append(
-            ("64 kbit/s + 250 ms: newest 50 conversations", f"{first50:.2f}", "-", "-", "-")
+            ("64 kbit/s + 250 ms: newest 50 conversations", _spread(first50), "-", "-", "-")
         )
     finally:
         full.stop()
-    print(f"\nIMAP sync benchmark, {args.messages} messages (Dovecot on loopback)\n")
-    print(f"{'measurement':48} {'seconds':>9} {'bytes down':>12} {'bytes up':>10} {'RTTs':>5}")
+    print(
+        f"\nIMAP sync benchmark, {args.messages} messages, {args.mix} mix, "
+        f"{args.runs} run(s) each (Dovecot on loopback)\n"
+    )
+    print(f"{'measurement':44} {'seconds':>18} {'bytes down':>12} {'bytes up':>10} {'RTTs':>5}")
     for name, seconds, down, up, trips in rows:
-        print(f"{name:48} {seconds:>9} {down!s:>12} {up!s:>10} {trips:>5}")
+        print(f"{name:44} {seconds:>18} {down!s:>12} {up!s:>10} {trips:>5}")
 
 
 if __name__ == "__main__":

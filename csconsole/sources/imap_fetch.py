@@ -1,8 +1,9 @@
 """Fetching messages in batches: metadata first, then only the text part of each message.
 
 Per batch two commands go out (the metadata FETCH, then one ``BODY.PEEK[part]<0.cap>``
-FETCH per distinct part number), and the next batch's metadata FETCH is pipelined
-behind the body fetches, so on a long-RTT link a batch costs about one round trip.
+FETCH per distinct part number), and from the second batch on the next batch's
+metadata FETCH is pipelined behind the body fetches, so on a long-RTT link a batch
+costs about one round trip.
 A batch whose answer cannot be parsed is retried message by message, and a message
 that still fails is handed on with what we have (the caller stores it with a warning).
 """
@@ -53,7 +54,10 @@ def fetch_batches(
     stash keyed by UID and each batch takes its own UIDs out once its commands are done.
     From the second batch on, the next batch's bodies are asked for before a batch is
     handed over, so the server reads them while the caller stores (the first batch is
-    handed over at once: on a slow link the newest mail shows first).
+    handed over at once: on a slow link the newest mail shows first). For the same
+    reason the second batch's metadata is asked for only once the first batch's bodies
+    are in: Dovecot interleaves pipelined answers, which at 64 kbit/s kept the newest 50
+    messages waiting behind 250 messages of metadata.
     """
     items = _meta_items(condstore)
     stash: dict[int, MessageData] = {}
@@ -93,6 +97,10 @@ def fetch_batches(
             data = stash.pop(uid, None)
             if data is not None and uid in metas:
                 metas[uid].update(data)
+        if index == 0 and index + 1 < len(batches):
+            # Asked for only now: the server would interleave the next batch's metadata
+            # with this batch's bodies, and on a slow link the newest mail would wait.
+            pending = cmd.send(client, "UID", "FETCH", compact(batches[1]), items)
         lost: BaseException | None = None
         if index and pending is not None:
             try:
@@ -117,13 +125,13 @@ def _start(
     stash: dict[int, MessageData],
     body_cap: int,
 ) -> _Started:
-    """Read a batch's metadata, then send its body FETCHes and the next batch's metadata
-    FETCH behind them."""
+    """Read a batch's metadata, then send its body FETCHes and (after the first batch)
+    the next batch's metadata FETCH behind them."""
     metas = _complete_meta(client, tag, list(batches[index]), items, stash)
     requests = _body_requests(metas, body_cap)
     tags = [cmd.send(client, "UID", "FETCH", uid_set, what) for uid_set, what in requests]
     pending = None
-    if index + 1 < len(batches):
+    if 0 < index < len(batches) - 1:
         pending = cmd.send(client, "UID", "FETCH", compact(batches[index + 1]), items)
     return metas, requests, tags, pending
 

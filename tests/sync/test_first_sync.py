@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import imaplib
 import json
 
+import pytest
 from sqlite_utils import Database
 
 from tests.servers.dovecot import DovecotServer
+from tests.servers.proxy import ThrottlingProxy
 from tests.sync.helpers import SHOP, account_for, day, mail, rows, sync
 
 
@@ -114,3 +117,20 @@ def test_newest_mail_is_stored_first(dovecot: DovecotServer, fresh_store: Databa
     assert cursor == [(1, 1, 121)]
     flags = json.loads(str(rows(fresh_store, "SELECT flags FROM messages LIMIT 1")[0][0]))
     assert "\\Recent" not in flags
+
+
+def test_newest_batch_is_stored_before_the_next_batch_is_asked_for(
+    dovecot_condstore: DovecotServer, fresh_store: Database
+) -> None:
+    """Dovecot interleaves pipelined answers: asked for together, the next batch's
+    metadata would share a slow link with the newest batch's bodies. The line is cut
+    the moment the next batch is asked for, and the newest 50 are already stored."""
+    server = dovecot_condstore  # plaintext, so the proxy can see the command
+    user = server.new_user()
+    server.append_many(user, [mail(f"Question {i}", f"Body {i}", when=day(i)) for i in range(120)])
+    with ThrottlingProxy((server.host, server.port)) as proxy:
+        proxy.cut_when_sent(b"UID FETCH 1:70 (UID FLAGS")  # the second batch's metadata
+        with pytest.raises((OSError, imaplib.IMAP4.error)):
+            sync(fresh_store, account_for(server, user, port=proxy.port), user[1])
+    stored = rows(fresh_store, "SELECT uid, body_text FROM messages ORDER BY uid")
+    assert stored == [(i + 1, f"Body {i}\n") for i in range(70, 120)]
