@@ -87,7 +87,16 @@ def header_text(raw: bytes) -> str:
         text = raw.decode("ascii")
         if text.isprintable():
             return text.strip()
-    return decode_header_value(raw)
+    decoded = _DECODED.get(raw)
+    if decoded is None:
+        # A customer's encoded name comes back with every message they write.
+        if len(_DECODED) >= 4096:
+            _DECODED.clear()
+        decoded = _DECODED[raw] = decode_header_value(raw)
+    return decoded
+
+
+_DECODED: dict[bytes, str] = {}
 
 
 _ANGLE_ID = re.compile(r"<([^<>\s]{1,998})>")  # as ``parse_message_ids`` reads them

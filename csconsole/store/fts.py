@@ -119,15 +119,17 @@ class WordCache:
     def search(self, text: str) -> str:
         if text.isascii():
             return text.lower()  # what the full function gives for ASCII, much faster
-        return " ".join([self._word(word)[0] for word in text.split(" ")])
+        known = self._words.get
+        return " ".join([(known(word) or self._word(word))[0] for word in text.split(" ")])
 
     def index(self, text: str) -> str:
         if text.isascii():
             return text.lower()
         bases: list[str] = []
         extras: list[str] = []
+        known = self._words.get
         for word in text.split(" "):
-            base, extra = self._word(word)
+            base, extra = known(word) or self._word(word)
             bases.append(base)
             if extra is not None:
                 extras.append(extra)

@@ -278,12 +278,14 @@ def add_message_with_state(
     sla: SlaPolicies | None = None,
     reindex: bool = True,
     state: ConversationState | None = None,
+    now: str | None = None,
 ) -> tuple[int | None, str | None, ConversationState | None]:
     """``add_message``, plus the conversation's status before the message (None when
     it was already stored: a sync notices reopens without reading it again) and its
     state after it. A batch writer that already knows the conversation's ``state`` (it
-    wrote the row in this transaction) passes it and saves the read."""
-    now = now_iso()
+    wrote the row in this transaction) passes it and saves the read, and may pass the
+    time it is storing at (``now``) too."""
+    now = now or now_iso()
     row_id = _insert_message(db, conversation_id, account_id, message, now)
     if row_id is None:
         return None, None, state

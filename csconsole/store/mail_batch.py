@@ -28,7 +28,7 @@ _CHUNK = 500  # bound variables per statement, well under every SQLite's limit
 # external_id) index would otherwise be chosen and walk every message of the account.
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
 
@@ -83,6 +83,21 @@ class MailBatch:
                 [*chunk, self.account_id],
             ).fetchall():
                 self._replies.setdefault(ref, []).append((sent_at, row_id, conversation_id))
+        known = {stored.conversation_id for found in self._by_id.values() for stored in found}
+        known.update(c for replies in self._replies.values() for _, _, c in replies)
+        self._load_states(sorted(known))
+
+    def _load_states(self, conversation_ids: list[int]) -> None:
+        """The states of the conversations this batch's mail threads into, so storing a
+        reply does not read its conversation again."""
+        for chunk in _chunks(conversation_ids):
+            marks = ",".join("?" * len(chunk))
+            for conversation_id, *state in self.db.execute(
+                "SELECT id, status, channel, awaiting_since, first_response_at, "
+                f"last_message_at FROM conversations WHERE id IN ({marks})",
+                list(chunk),
+            ).fetchall():
+                self.states[int(conversation_id)] = ConversationState(*state)
 
     def _load_customers(self, keys: list[str]) -> None:
         for chunk in _chunks(keys):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from csconsole.domain.clock import now_iso
 from csconsole.domain.models import Direction, NewMessage, Status
 from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email
@@ -116,6 +117,7 @@ class MessageStorer:
             referenced=[ref for m in messages for ref in (m.in_reply_to, *m.refs) if ref],
             emails=[counterpart(m)[1] for m in messages],
         )
+        now = now_iso()  # one batch, one transaction: one receiving time
         for message in messages:
             if self._reattach(cursor, message, report, batch):
                 continue
@@ -128,6 +130,7 @@ class MessageStorer:
                 sla=self.sla,
                 reindex=False,
                 state=batch.states.get(conversation_id),
+                now=now,
             )
             if stored is None:
                 continue

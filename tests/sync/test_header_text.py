@@ -20,6 +20,12 @@ _TEXTY = st.text(alphabet=' \t\r\n=?_<>"abcXYZ019@.\x1b\x7f', max_size=40).map(s
 @example(raw=b"x" * 20_000)
 def test_header_text_matches_the_decoder(raw: bytes) -> None:
     assert header_text(raw) == decode_header_value(raw)
+    assert header_text(raw) == decode_header_value(raw)  # and again, from memory
+
+
+def test_remembered_names_are_still_decoded_each_for_itself() -> None:
+    names = [f"=?utf-8?b?{n}?=".encode() for n in ("2LnZhNuM", "2YXYsduM2YU=", "2LnZhNuM")]
+    assert [header_text(raw) for raw in names * 3] == ["علی", "مریم", "علی"] * 3
 
 
 _IDS = st.text(alphabet=' \t\r\n<>@.,;"()ab1\x1b\u0640', max_size=60)
