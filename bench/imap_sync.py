@@ -25,6 +25,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from imapclient.response_parser import parse_fetch_response
 
 from bench.mail_mix import MIXES

@@ -1,4 +1,4 @@
-"""Run every benchmark in ``bench/`` in turn with its default arguments (``make bench``).
+"""Run every benchmark script in ``bench/`` in turn with its default arguments (``make bench``).
 
 Each script runs in its own process so one's memory and caches do not colour the
 next; a failing script is reported and the rest still run.
@@ -14,7 +14,11 @@ from pathlib import Path
 
 def main() -> int:
     here = Path(__file__).resolve().parent
-    scripts = sorted(p for p in here.glob("*.py") if p.name != Path(__file__).name)
+    scripts = sorted(
+        p
+        for p in here.glob("*.py")
+        if p.name != Path(__file__).name and '__name__ == "__main__"' in p.read_text()
+    )
     failed: list[str] = []
     for script in scripts:
         print(f"== {script.name}", flush=True)
