@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
@@ -103,14 +104,21 @@ class CsConsoleApp(App[str | None]):
 
     @on(Worker.StateChanged)
     def worker_changed(self, event: Worker.StateChanged) -> None:
-        report_worker_error(self.screen, event)
+        if self.screen_stack:
+            report_worker_error(self.screen, event)
 
     def on_inbox_changed(self, message: InboxChanged) -> None:
         """Sync workers post here; the visible screen decides what to re-read."""
-        self.screen.post_message(InboxChanged(message.conversation_ids))
+        self._to_screen(InboxChanged(message.conversation_ids))
 
     def on_status_refreshed(self, message: StatusRefreshed) -> None:
-        self.screen.post_message(StatusRefreshed())
+        self._to_screen(StatusRefreshed())
+
+    def _to_screen(self, message: Message) -> None:
+        """Pass a worker's news to the visible screen. A sync thread may still post
+        while the console quits, after the last screen is gone: then it is dropped."""
+        if self.screen_stack:
+            self.screen.post_message(message)
 
     def on_unmount(self) -> None:
         freeze_startup_objects()  # collection resumes even if the inbox never painted

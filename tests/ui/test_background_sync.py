@@ -115,3 +115,23 @@ async def test_every_source_down_shows_offline(
         assert "support offline" in bar.text and "support: " in bar.text, bar.text
         assert bar.has_class("-error")
     services.close()
+
+
+async def test_news_from_a_sync_thread_after_quitting_is_dropped(
+    store_path: Path, built: Built, clock: Clock
+) -> None:
+    """A sync thread can post progress while the console quits, after its last screen
+    is gone: the console still exits cleanly instead of failing on the way out."""
+    from csconsole.ui.messages import InboxChanged, StatusRefreshed
+
+    config = Config()
+    services = Services(store_path, config, clock=clock)
+    app = make_app(services, config, environ={"TERM": "xterm-256color"})
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+        assert not app.screen_stack  # quit: every screen is gone
+        app.on_inbox_changed(InboxChanged())
+        app.on_status_refreshed(StatusRefreshed())
+    finally:
+        services.close()
