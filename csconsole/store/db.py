@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -43,9 +44,24 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no commit
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = wal")
+    _use_wal(conn)
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a store to WAL (once, when it is new). SQLite answers "locked" at once,
+    without waiting, when another connection opens the new file at the same moment;
+    try again until the busy timeout is spent."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def open_connection(path: Path | str) -> sqlite3.Connection:
