@@ -18,7 +18,7 @@ from csconsole.domain.models import Contact, Direction, NewMessage, Status
 from csconsole.domain.sla import SlaPolicies, due_at
 from csconsole.domain.text import normalize_email, normalize_phone
 from csconsole.store.fts import index_conversations
-from csconsole.store.json_lists import json_list
+from csconsole.store.message_rows import INSERT_MESSAGE, message_row
 
 PREVIEW_LENGTH = 160
 
@@ -177,46 +177,7 @@ def _insert_message(
     db: Database, conversation_id: int, account_id: int | None, message: NewMessage, now: str
 ) -> int | None:
     try:
-        cursor = db.execute(
-            """INSERT INTO messages(conversation_id, account_id, direction, message_id,
-                in_reply_to, refs, from_name, from_addr, to_addrs, cc_addrs, subject, author,
-                sent_at, received_at, headers, body_text, body_html_text, body_truncated,
-                language, size, seen, flags, decode_warning, bodystructure, folder_id,
-                uidvalidity, uid, modseq, external_id, created_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            [
-                conversation_id,
-                account_id,
-                message.direction.value,
-                message.message_id,
-                message.in_reply_to,
-                json_list(message.refs),
-                message.from_name,
-                message.from_addr,
-                json_list(message.to_addrs, ensure_ascii=False),
-                json_list(message.cc_addrs, ensure_ascii=False),
-                message.subject,
-                message.author,
-                message.sent_at,
-                now,
-                message.headers,
-                message.body_text,
-                message.body_html_text,
-                int(message.body_truncated),
-                message.language,
-                message.size,
-                int(message.seen),
-                json_list(message.flags),
-                message.decode_warning,
-                message.bodystructure,
-                message.folder_id,
-                message.uidvalidity,
-                message.uid,
-                message.modseq,
-                message.external_id,
-                now,
-            ],
-        )
+        cursor = db.execute(INSERT_MESSAGE, message_row(conversation_id, account_id, message, now))
     except sqlite3.IntegrityError as error:
         if "UNIQUE" in str(error):
             return None  # already stored: replays after a crash or a reconnect are harmless

@@ -26,60 +26,6 @@ from csconsole.domain.threading import normalize_subject
 from csconsole.sources.demo_records import DemoConversation, StatusChange
 from csconsole.store.inbox import PREVIEW_LENGTH
 
-_EMPTY = "[]"
-
-
-def json_list(values: tuple[str, ...], *, ascii_only: bool = True) -> str:
-    """``json.dumps(list(values))`` with the empty case (most rows) skipped."""
-    if not values:
-        return _EMPTY
-    return json.dumps(list(values), ensure_ascii=ascii_only)
-
-
-def message_row(
-    conversation_id: int, account_id: int, message: NewMessage, now_text: str
-) -> tuple[Any, ...]:
-    """The ``messages`` row ``store.inbox._insert_message`` writes (SQLite numbers it)."""
-    return (
-        conversation_id,
-        account_id,
-        message.direction.value,
-        message.message_id,
-        message.in_reply_to,
-        json_list(message.refs),
-        message.from_name,
-        message.from_addr,
-        json_list(message.to_addrs, ascii_only=False),
-        json_list(message.cc_addrs, ascii_only=False),
-        message.subject,
-        message.author,
-        message.sent_at,
-        now_text,
-        message.headers,
-        message.body_text,
-        message.body_html_text,
-        int(message.body_truncated),
-        message.language,
-        message.size,
-        int(message.seen),
-        json_list(message.flags),
-        message.decode_warning,
-        message.bodystructure,
-        message.folder_id,
-        message.uidvalidity,
-        message.uid,
-        message.modseq,
-        message.external_id,
-        now_text,
-    )
-
-
-MESSAGE_COLUMNS = (
-    "conversation_id, account_id, direction, message_id, in_reply_to, refs, from_name, "
-    "from_addr, to_addrs, cc_addrs, subject, author, sent_at, received_at, headers, body_text, "
-    "body_html_text, body_truncated, language, size, seen, flags, decode_warning, bodystructure, "
-    "folder_id, uidvalidity, uid, modseq, external_id, created_at"
-)
 CONVERSATION_COLUMNS = (
     "id, channel, account_id, customer_id, external_id, subject, subject_key, status, "
     "snooze_until, assignee, language, unread, message_count, preview, created_at, updated_at, "

@@ -19,12 +19,8 @@ from csconsole.domain.sla import SlaPolicies
 from csconsole.domain.text import normalize_email, normalize_phone
 from csconsole.sources.demo_records import DemoBatch
 from csconsole.store.fts import WordCache, index_row
-from csconsole.sync.demo_rows import (
-    CONVERSATION_COLUMNS,
-    MESSAGE_COLUMNS,
-    fold_conversation,
-    message_row,
-)
+from csconsole.store.message_rows import INSERT_MESSAGE, message_row
+from csconsole.sync.demo_rows import CONVERSATION_COLUMNS, fold_conversation
 
 # Per process: workers and the writer each keep their own words.
 _WORDS = WordCache()
@@ -275,9 +271,7 @@ class _Rows:
             f"VALUES ({_marks(CONVERSATION_COLUMNS)})",
             conversations,
         )
-        self._many(
-            f"INSERT INTO messages({MESSAGE_COLUMNS}) VALUES ({_marks(MESSAGE_COLUMNS)})", messages
-        )
+        self._many(INSERT_MESSAGE, messages)
         self._many("INSERT INTO conversation_tags(conversation_id, tag) VALUES (?, ?)", tags)
         self._many(
             "INSERT INTO conversation_orders(conversation_id, order_id, linked_by, linked_at) "
