@@ -97,7 +97,7 @@ def fetch_batches(
             data = stash.pop(uid, None)
             if data is not None and uid in metas:
                 metas[uid].update(data)
-        if index == 0 and index + 1 < len(batches):
+        if index == 0 and len(batches) > 1:
             # Asked for only now: the server would interleave the next batch's metadata
             # with this batch's bodies, and on a slow link the newest mail would wait.
             pending = cmd.send(client, "UID", "FETCH", compact(batches[1]), items)

@@ -87,6 +87,8 @@ def header_text(raw: bytes) -> str:
         text = raw.decode("ascii")
         if text.isprintable():
             return text.strip()
+    if len(raw) > _REMEMBERED_LENGTH:
+        return decode_header_value(raw)
     decoded = _DECODED.get(raw)
     if decoded is None:
         # A customer's encoded name comes back with every message they write.
@@ -96,6 +98,8 @@ def header_text(raw: bytes) -> str:
     return decoded
 
 
+# Names and subjects are short; a hostile megabyte-long header is decoded, not kept.
+_REMEMBERED_LENGTH = 512
 _DECODED: dict[bytes, str] = {}
 
 
